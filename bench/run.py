@@ -1,0 +1,326 @@
+"""Measure Pöhinä against the budgets in DESIGN.md; `make bench` runs this.
+
+1. Builds the demo databases bench/imatra.duckdb and bench/city.duckdb through the importer,
+   timing each file (an existing database is reused unless --rebuild).
+2. Times the import of a 100,000-respondent survey_responses file into a copy of the city
+   database.
+3. Times every page in pages/ with streamlit's AppTest: the first load in a new session and
+   the warm rerun (median of 5), at both scales. Each page runs in a fresh process so that no
+   page's first load is warmed by another's.
+4. Measures the server's memory with 20 sessions open on the overview at city scale.
+
+Prints one Markdown table and writes it to bench/out/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as `python bench/run.py` from anywhere
+    sys.path.insert(0, str(ROOT))
+
+BENCH = ROOT / "bench"
+OUT = BENCH / "out"
+SCALES = ("imatra", "city")
+SEED = 1
+AS_OF = date(2026, 11, 27)
+RESPONDENTS = 100_000
+WARM_RUNS = 5
+SESSIONS = 20
+WORKER_TIMEOUT_S = 900
+
+# DESIGN.md, "Budgets".
+PAGE_WARM_S = 0.3
+PAGE_FIRST_S = 2.0
+IMPORT_100K_S = 10.0
+MEMORY_20_SESSIONS_MB = 1024.0
+
+
+@dataclass
+class Row:
+    what: str
+    scale: str
+    measured: float | None
+    unit: str
+    budget: float | None = None
+    note: str = ""
+
+    def cells(self) -> list[str]:
+        digits = {"MB": 0, "s": 2}.get(self.unit, 1)
+        measured = "error" if self.measured is None else f"{self.measured:.{digits}f} {self.unit}"
+        budget = "–" if self.budget is None else f"≤ {self.budget:g} {self.unit}"
+        if self.measured is None:
+            verdict = "error"
+        elif self.budget is None:
+            verdict = "–"
+        else:
+            verdict = "ok" if self.measured <= self.budget else "over"
+        what = f"{self.what} ({self.note})" if self.note else self.what
+        return [what, self.scale, measured, budget, verdict]
+
+
+def db_file(scale: str) -> Path:
+    return BENCH / f"{scale}.duckdb"
+
+
+def _remove_db(path: Path) -> None:
+    for stale in (path, path.with_name(path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------- 1. demo databases
+
+
+def build(scale: str) -> list[Row]:
+    """Build one scale's demo database through the importer, one timed import per file.
+
+    Builds into a temporary file first, so an interrupted build never leaves a half database
+    that a later run would reuse.
+    """
+    from metrics import demo, imports, store
+
+    target = db_file(scale)
+    partial = target.with_name(target.name + ".partial")
+    _remove_db(partial)
+    out_dir = OUT / scale
+    con = store.connect(partial)
+    rows = []
+    try:
+        started = time.perf_counter()
+        files = demo.write_demo_files(out_dir, scale=scale, seed=SEED, as_of=AS_OF)
+        rows.append(Row("write demo files", scale, time.perf_counter() - started, "s"))
+        for kind, path in files:
+            started = time.perf_counter()
+            result = imports.import_file(con, kind, path, today=AS_OF)
+            elapsed = time.perf_counter() - started
+            rows.append(Row(f"import {kind}", scale, elapsed, "s", note=f"{result.rows:,} rows"))
+    finally:
+        store.close(partial)
+    _remove_db(target)
+    partial.rename(target)
+    return rows
+
+
+# ------------------------------------------------------------------- 2. a large survey file
+
+
+def write_responses(con, path: Path, round_id: str) -> int:
+    """A survey_responses file of RESPONDENTS rows over the city's units and survey items."""
+    import numpy as np
+    import pandas as pd
+
+    from metrics import store
+
+    units = store.read(con, "SELECT unit_id FROM units ORDER BY unit_id")["unit_id"].to_numpy()
+    # The items the demo loaded from its survey_items file.
+    items = store.read(con, "SELECT item_id, scale_max FROM survey_items ORDER BY item_id")
+    rng = np.random.default_rng(SEED)
+    frame = pd.DataFrame(
+        {
+            "round_id": round_id,
+            "unit_id": rng.choice(units, RESPONDENTS),
+            "respondent": [f"bench{i:06d}" for i in range(RESPONDENTS)],
+        }
+    )
+    for item_id, scale_max in items.itertuples(index=False):
+        answers = rng.integers(1, int(scale_max) + 1, RESPONDENTS).astype(str)
+        answers[rng.random(RESPONDENTS) < 0.05] = ""  # about one answer in 20 left empty
+        frame[item_id] = answers
+    frame.to_csv(path, index=False)
+    return len(items)
+
+
+def import_100k() -> Row:
+    """Time loading a new 100,000-respondent round into a copy of the city database."""
+    from metrics import imports, store
+
+    copy = OUT / "city-import.duckdb"
+    _remove_db(copy)
+    shutil.copyfile(db_file("city"), copy)
+    con = store.connect(copy)
+    try:
+        round_id = "bench-100k"
+        rounds = OUT / "bench_round.csv"
+        rounds.write_text(
+            f"round_id,name,closed_on\n{round_id},Benchmark round,{AS_OF.isoformat()}\n",
+            encoding="utf-8",
+        )
+        imports.import_file(con, "survey_rounds", rounds, today=AS_OF)
+        responses = OUT / "survey_responses_100k.csv"
+        item_count = write_responses(con, responses, round_id)
+        started = time.perf_counter()
+        result = imports.import_file(con, "survey_responses", responses, today=AS_OF)
+        elapsed = time.perf_counter() - started
+        size_mb = responses.stat().st_size / 1e6
+        note = f"{result.rows:,} rows × {item_count} items, {size_mb:.0f} MB CSV"
+        what = "import survey_responses, 100,000 respondents"
+        return Row(what, "city", elapsed, "s", IMPORT_100K_S, note)
+    finally:
+        store.close(copy)
+        _remove_db(copy)
+
+
+# ------------------------------------------------------------------- 3. and 4. the app
+
+
+def pages() -> list[str]:
+    return sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "pages").glob("*.py")
+        if not p.name.startswith("_")
+    )
+
+
+def _app_test():
+    from streamlit.testing.v1 import AppTest
+
+    # from_file resolves a relative path against the calling file, so give it an absolute one.
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def _raise_on_exception(at, what: str) -> None:
+    if at.exception:
+        raise RuntimeError(f"{what} raised: {at.exception[0].message}")
+
+
+def worker_page(page: str) -> dict:
+    """In a fresh process: a new session opens `page`; then it reruns warm."""
+    at = _app_test()
+    started = time.perf_counter()
+    at.run()
+    at.switch_page(page)
+    at.run()
+    first = time.perf_counter() - started
+    _raise_on_exception(at, page)
+    warm = []
+    for _ in range(WARM_RUNS):
+        started = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - started)
+        _raise_on_exception(at, page)
+    return {"first_s": first, "warm_s": statistics.median(warm)}
+
+
+def worker_memory() -> dict:
+    """In a fresh process: SESSIONS sessions on the overview (the default page), all kept open."""
+    sessions = []
+    for _ in range(SESSIONS):
+        at = _app_test()
+        at.run()
+        _raise_on_exception(at, "overview")
+        sessions.append(at)
+    status = Path("/proc/self/status").read_text()
+    kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    return {"rss_mb": kb / 1024, "sessions": len(sessions)}
+
+
+def run_worker(scale: str, *args: str) -> dict:
+    """Run this script as a worker process on one scale's database; return its JSON answer."""
+    env = {**os.environ, "POHINA_DB": str(db_file(scale)), "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", *args]
+    try:
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=WORKER_TIMEOUT_S
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"no answer within {WORKER_TIMEOUT_S} s"}
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        return {"error": " | ".join(tail) or f"exit {done.returncode}"}
+    return json.loads(lines[-1])
+
+
+def time_pages(scale: str) -> list[Row]:
+    rows = []
+    for page in pages():
+        answer = run_worker(scale, "page", page)
+        note = answer.get("error", "")
+        if note:
+            print(f"  {page} at {scale}: {note}", file=sys.stderr)
+        rows.append(Row(f"{page}: first load", scale, answer.get("first_s"), "s", PAGE_FIRST_S))
+        warm = f"{page}: warm rerun, median of {WARM_RUNS}"
+        rows.append(Row(warm, scale, answer.get("warm_s"), "s", PAGE_WARM_S))
+    return rows
+
+
+def memory() -> Row:
+    answer = run_worker("city", "memory")
+    if "error" in answer:
+        print(f"  memory: {answer['error']}", file=sys.stderr)
+    what = f"server memory, {SESSIONS} sessions on the overview"
+    return Row(what, "city", answer.get("rss_mb"), "MB", MEMORY_20_SESSIONS_MB, "VmRSS")
+
+
+# ------------------------------------------------------------------- report
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| what | scale | measured | budget | ok/over |", "|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def header() -> str:
+    import duckdb
+    import streamlit
+
+    return (
+        f"Pöhinä benchmark, {time.strftime('%Y-%m-%d %H:%M')}: {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, streamlit {streamlit.__version__}, "
+        f"duckdb {duckdb.__version__}. Demo seed {SEED}, as of {AS_OF.isoformat()}."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the demo databases")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+
+    if args.worker:  # a child process started by run_worker; answers with one JSON line
+        kind, *rest = args.worker
+        answer = worker_page(rest[0]) if kind == "page" else worker_memory()
+        print(json.dumps(answer))
+        return 0
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows: list[Row] = []
+    for scale in SCALES:
+        if args.rebuild or not db_file(scale).exists():
+            print(f"building the {scale} demo database …", file=sys.stderr)
+            rows += build(scale)
+        else:
+            size_mb = db_file(scale).stat().st_size / 1e6
+            rows.append(
+                Row("demo database reused (--rebuild times its imports)", scale, size_mb, "MB")
+            )
+    print("importing 100,000 respondents …", file=sys.stderr)
+    rows.append(import_100k())
+    for scale in SCALES:
+        print(f"timing the pages at {scale} …", file=sys.stderr)
+        rows += time_pages(scale)
+    print("measuring memory …", file=sys.stderr)
+    rows.append(memory())
+
+    report = f"{header()}\n\n{table(rows)}\n"
+    (OUT / "results.md").write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

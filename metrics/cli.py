@@ -1,0 +1,152 @@
+"""The command line: python -m metrics demo | import | report | backup | restore.
+
+Exit codes, so a scheduled job can tell outcomes apart: 0 done, 1 the file was refused
+(nothing written), 2 wrong usage, 3 an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tempfile
+import traceback
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from metrics import periods, registry, store
+from metrics.contract import KINDS
+from metrics.imports import ImportRejected, import_file
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m metrics", description=__doc__.splitlines()[0])
+    commands = top.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="build the demo database through the importer")
+    demo.add_argument("--scale", choices=("imatra", "city"), default="imatra")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--as-of", type=date.fromisoformat, default=None, help="last day of data")
+
+    load = commands.add_parser("import", help="validate a file and load it, all or nothing")
+    load.add_argument("kind", choices=list(KINDS))
+    load.add_argument("file", type=Path)
+    load.add_argument("--round", dest="round_id")
+    load.add_argument("--preset")
+    load.add_argument("--sheet")
+
+    report = commands.add_parser("report", help="print a report as CSV or JSON")
+    report.add_argument("name", nargs="?")
+    report.add_argument("--list", action="store_true", help="list the report names")
+    report.add_argument("--unit")
+    report.add_argument("--round", dest="round_id")
+    report.add_argument("--from", dest="from_round")
+    report.add_argument("--to", dest="to_round")
+    report.add_argument("--period")
+    report.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    for name, text in (
+        ("backup", "write a backup to DIR"),
+        ("restore", "replace the database from DIR"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("dir", type=Path)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ImportRejected as refused:
+        print(refused.report(), file=sys.stderr)
+        return EXIT_REFUSED
+    except (ValueError, FileNotFoundError, FileExistsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception:
+        traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+def _demo(args) -> int:
+    from metrics.demo import build_demo
+
+    target = store.db_path().resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Build beside the target and swap in at the end, so a failed build leaves the old database.
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        fresh = Path(work) / target.name
+        con = store.connect(fresh)
+        results = build_demo(con, scale=args.scale, seed=args.seed, as_of=args.as_of)
+        store.close(fresh)
+        store.close(target)
+        fresh.replace(target)
+    for result in results:
+        print(result.summary())
+    print(f"demo database ({args.scale}, seed {args.seed}) written to {target}")
+    return EXIT_OK
+
+
+def _import(args) -> int:
+    if args.preset:
+        raise ValueError("column-mapping presets are not available yet")
+    con = store.connect()
+    result = import_file(con, args.kind, args.file, round_id=args.round_id, sheet=args.sheet)
+    print(result.summary())
+    return EXIT_OK
+
+
+def _report(args) -> int:
+    if args.list or not args.name:
+        for report in registry.REPORTS.values():
+            options = " ".join(f"[--{o.replace('_round', '')}]" for o in report.options)
+            print(f"{report.name} {options}\n    {report.description}")
+        return EXIT_OK
+    if args.name not in registry.REPORTS:
+        raise ValueError(f"no report named {args.name!r}; see `report --list`")
+    report = registry.REPORTS[args.name]
+    period = (
+        periods.parse(args.period) if args.period else periods.last_complete_month(date.today())
+    )
+    frame = report.build(
+        store.connect(),
+        period=period,
+        unit=args.unit,
+        round_id=args.round_id,
+        from_round=args.from_round,
+        to_round=args.to_round,
+    )
+    sys.stdout.write(format_table(frame[list(report.columns)], args.format))
+    return EXIT_OK
+
+
+def format_table(frame: pd.DataFrame, fmt: str) -> str:
+    """CSV with a header row, or JSON records; an empty (hidden or missing) figure is empty/null."""
+    frame = frame.map(lambda v: round(v, 4) if isinstance(v, float) and not math.isnan(v) else v)
+    if fmt == "json":
+        return frame.to_json(orient="records", date_format="iso", force_ascii=False) + "\n"
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _backup(args) -> int:
+    print(f"backup written to {store.backup(store.connect(), args.dir)}")
+    return EXIT_OK
+
+
+def _restore(args) -> int:
+    print(f"database {store.restore(args.dir)} restored from {args.dir}")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "demo": _demo,
+    "import": _import,
+    "report": _report,
+    "backup": _backup,
+    "restore": _restore,
+}

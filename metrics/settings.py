@@ -1,0 +1,43 @@
+"""Programme settings a city may change: read from data/settings.toml (or POHINA_SETTINGS).
+
+Only what DESIGN.md calls configurable lives here; every value has a documented default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PATH = Path("data/settings.toml")
+LOWEST_ANONYMITY_THRESHOLD = 3
+
+
+@dataclass(frozen=True)
+class Settings:
+    # no survey figure for a group with fewer respondents than this (never below 3)
+    min_respondents: int = 5
+    # open survey text is never shown below this many respondents
+    min_respondents_open_text: int = 10
+    # an idea undecided for longer than this many days is overdue
+    decision_target_days: int = 30
+
+
+def load(path: str | Path | None = None) -> Settings:
+    path = Path(path or os.environ.get("POHINA_SETTINGS") or DEFAULT_PATH)
+    values = tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
+    anonymity, ideas = values.get("anonymity", {}), values.get("ideas", {})
+    settings = Settings(
+        min_respondents=int(anonymity.get("min_respondents", Settings.min_respondents)),
+        min_respondents_open_text=int(
+            anonymity.get("min_respondents_open_text", Settings.min_respondents_open_text)
+        ),
+        decision_target_days=int(ideas.get("decision_target_days", Settings.decision_target_days)),
+    )
+    if settings.min_respondents < LOWEST_ANONYMITY_THRESHOLD:
+        raise ValueError(
+            f"{path}: anonymity.min_respondents is {settings.min_respondents}; "
+            f"it can never be below {LOWEST_ANONYMITY_THRESHOLD}"
+        )
+    return settings

@@ -1,0 +1,312 @@
+"""The DuckDB store: the one place that opens the database, owns the schema and runs writes.
+
+DuckDB rules this module keeps (DESIGN.md):
+- one connection per database file per process; every query takes a fresh cursor, because
+  sharing one cursor across Streamlit's session threads returns wrong results silently;
+- every write runs in an explicit transaction that is rolled back on any error, because after
+  an error DuckDB's COMMIT silently rolls back and would hide the first error.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path("data/pohina.duckdb")
+HOME_ORG_ID = "HOME"
+
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+_lock = threading.Lock()
+
+# Forward migrations: each entry moves the schema from version i to i + 1. Never edit an entry
+# that has shipped; append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE organisations (
+        org_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        group_name VARCHAR,
+        home BOOLEAN NOT NULL DEFAULT false
+    );
+    CREATE TABLE units (
+        unit_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        parent_id VARCHAR,
+        org_id VARCHAR NOT NULL,
+        head_email VARCHAR,
+        change_agent VARCHAR
+    );
+    -- headcount history: the latest row per unit on a date is its headcount then;
+    -- as_of NULL means "from the beginning".
+    CREATE TABLE unit_headcounts (
+        unit_id VARCHAR NOT NULL,
+        as_of DATE,
+        headcount INTEGER NOT NULL,
+        supervisors INTEGER
+    );
+    CREATE TABLE ideas (
+        idea_id VARCHAR PRIMARY KEY,
+        unit_id VARCHAR NOT NULL,
+        submitted_on DATE NOT NULL,
+        title VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        description VARCHAR,
+        category VARCHAR,
+        status_changed_on DATE,
+        decided_on DATE,
+        implemented_on DATE,
+        submitter VARCHAR,
+        anonymous BOOLEAN NOT NULL DEFAULT false,
+        merged_into VARCHAR,
+        team_id VARCHAR,
+        benefit_hours_per_year DOUBLE,
+        benefit_eur_per_year DOUBLE
+    );
+    CREATE TABLE survey_rounds (
+        round_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        closed_on DATE NOT NULL,
+        opened_on DATE
+    );
+    CREATE TABLE survey_items (
+        item_id VARCHAR PRIMARY KEY,
+        text_fi VARCHAR NOT NULL,
+        text_en VARCHAR,
+        text_sv VARCHAR,
+        indicator VARCHAR NOT NULL,
+        scale_max INTEGER NOT NULL DEFAULT 5,
+        reverse BOOLEAN NOT NULL DEFAULT false
+    );
+    -- one row per respondent and answered item; empty answers are not stored
+    CREATE TABLE survey_answers (
+        round_id VARCHAR NOT NULL,
+        unit_id VARCHAR NOT NULL,
+        respondent VARCHAR NOT NULL,
+        item_id VARCHAR NOT NULL,
+        value TINYINT NOT NULL
+    );
+    CREATE TABLE survey_results (
+        round_id VARCHAR NOT NULL,
+        unit_id VARCHAR,
+        org_id VARCHAR,
+        item_id VARCHAR,
+        indicator VARCHAR,
+        favourable_pct DOUBLE,
+        mean DOUBLE,
+        n INTEGER,
+        response_rate DOUBLE,
+        suppressed BOOLEAN NOT NULL DEFAULT false
+    );
+    CREATE TABLE teams (
+        team_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        unit_id VARCHAR NOT NULL,
+        started_on DATE,
+        ended_on DATE,
+        change_agent VARCHAR
+    );
+    CREATE TABLE projects (
+        project_id VARCHAR PRIMARY KEY,
+        team_id VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        goal VARCHAR,
+        phase VARCHAR,
+        started_on DATE,
+        due_on DATE,
+        done_on DATE,
+        progress_pct DOUBLE,
+        measure VARCHAR,
+        baseline_value DOUBLE,
+        target_value DOUBLE,
+        result_value DOUBLE
+    );
+    CREATE TABLE milestones (
+        milestone_id VARCHAR PRIMARY KEY,
+        project_id VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        due_on DATE,
+        reached_on DATE
+    );
+    CREATE TABLE activities (
+        activity_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        held_on DATE NOT NULL,
+        title VARCHAR NOT NULL,
+        unit_id VARCHAR,
+        org_id VARCHAR,
+        participants INTEGER,
+        supervisors INTEGER
+    );
+    CREATE TABLE practices (
+        practice_id VARCHAR PRIMARY KEY,
+        title VARCHAR NOT NULL,
+        summary VARCHAR NOT NULL,
+        unit_id VARCHAR,
+        org_id VARCHAR,
+        idea_id VARCHAR,
+        project_id VARCHAR,
+        tags VARCHAR,
+        published_on DATE
+    );
+    CREATE SEQUENCE import_log_seq;
+    CREATE TABLE import_log (
+        import_id BIGINT PRIMARY KEY DEFAULT nextval('import_log_seq'),
+        imported_at TIMESTAMP NOT NULL,
+        kind VARCHAR NOT NULL,
+        file_name VARCHAR NOT NULL,
+        content_sha256 VARCHAR NOT NULL,
+        rows_added INTEGER NOT NULL,
+        rows_updated INTEGER NOT NULL,
+        imported_by VARCHAR
+    );
+    -- every unit paired with itself and each unit below it: "a unit with all units below it"
+    CREATE VIEW unit_closure AS
+    WITH RECURSIVE closure(ancestor_id, unit_id) AS (
+        SELECT unit_id, unit_id FROM units
+        UNION ALL
+        SELECT c.ancestor_id, u.unit_id FROM closure c JOIN units u ON u.parent_id = c.unit_id
+    )
+    SELECT * FROM closure;
+    INSERT INTO organisations VALUES ('HOME', 'Kotiorganisaatio', NULL, true);
+    """,
+]
+
+
+def db_path() -> Path:
+    """The database file named by POHINA_DB, or data/pohina.duckdb."""
+    return Path(os.environ.get("POHINA_DB") or DEFAULT_DB)
+
+
+def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The process's one connection to the database file, created and migrated on first use.
+
+    Callers must not query this object directly from several threads: take `con.cursor()`
+    for every query (see `read` and `transaction`).
+    """
+    resolved = str(Path(path or db_path()).resolve())
+    with _lock:
+        con = _connections.get(resolved)
+        if con is None:
+            Path(resolved).parent.mkdir(parents=True, exist_ok=True)
+            con = duckdb.connect(resolved)
+            migrate(con)
+            _connections[resolved] = con
+        return con
+
+
+def close(path: str | Path | None = None) -> None:
+    """Close the cached connection to a file (used before a restore replaces it, and in tests)."""
+    resolved = str(Path(path or db_path()).resolve())
+    with _lock:
+        con = _connections.pop(resolved, None)
+    if con is not None:
+        con.close()
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    cur = con.cursor()
+    cur.execute("CREATE TABLE IF NOT EXISTS schema_meta (version INTEGER NOT NULL)")
+    row = cur.execute("SELECT max(version) FROM schema_meta").fetchone()
+    return row[0] or 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the migrations the database has not had yet; return the resulting version."""
+    version = schema_version(con)
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        with transaction(con) as cur:
+            cur.execute(script)
+            cur.execute("INSERT INTO schema_meta VALUES (?)", [number])
+    return len(MIGRATIONS)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor inside BEGIN … COMMIT; any error rolls everything back and is re-raised."""
+    cur = con.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    else:
+        cur.execute("COMMIT")
+    finally:
+        cur.close()
+
+
+def read(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None):
+    """Run a read-only query on a fresh cursor and return a pandas DataFrame."""
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, params or []).df()
+    finally:
+        cur.close()
+
+
+def quote_identifier(name: str, allowed: set[str] | frozenset[str]) -> str:
+    """Quote a table or column name that must come from a whitelist (never from a user)."""
+    if name not in allowed:
+        raise ValueError(f"identifier not allowed: {name!r}")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes whenever data is written; pages use it to key their caches."""
+    cur = con.cursor()
+    row = cur.execute("SELECT coalesce(max(import_id), 0) FROM import_log").fetchone()
+    cur.close()
+    return int(row[0])
+
+
+def backup(con: duckdb.DuckDBPyConnection, directory: str | Path) -> Path:
+    """Write the whole database (schema and data) to a new directory as Parquet files."""
+    target = Path(directory)
+    if target.exists() and any(target.iterdir()):
+        raise FileExistsError(f"{target} is not empty; back up into a new directory")
+    target.mkdir(parents=True, exist_ok=True)
+    cur = con.cursor()
+    try:
+        cur.execute("CHECKPOINT")
+        cur.execute(f"EXPORT DATABASE '{_sql_path(target)}' (FORMAT parquet)")
+    finally:
+        cur.close()
+    return target
+
+
+def restore(directory: str | Path, path: str | Path | None = None) -> Path:
+    """Replace the database file with a backup; the old file is kept beside it as .before-restore.
+
+    The backup is loaded into a new file first, so a broken backup leaves the database as it was.
+    """
+    source = Path(directory)
+    if not (source / "schema.sql").exists():
+        raise FileNotFoundError(f"{source} is not a Pöhinä backup (no schema.sql)")
+    target = Path(path or db_path()).resolve()
+    fresh = target.with_name(target.name + ".restoring")
+    fresh.unlink(missing_ok=True)
+    con = duckdb.connect(str(fresh))
+    try:
+        con.execute(f"IMPORT DATABASE '{_sql_path(source)}'")
+    except BaseException:
+        con.close()
+        fresh.unlink(missing_ok=True)
+        raise
+    con.close()
+    close(target)
+    if target.exists():
+        target.replace(target.with_name(target.name + ".before-restore"))
+    fresh.replace(target)
+    return target
+
+
+def _sql_path(path: Path) -> str:
+    """A file path as a SQL string literal body (EXPORT/IMPORT DATABASE take no parameters)."""
+    return str(path.resolve()).replace("'", "''")

@@ -1,0 +1,1 @@
+"""Shared page pieces: translation, formatting, the sidebar filters, cached data and charts."""

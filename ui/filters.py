@@ -1,0 +1,109 @@
+"""The sidebar: language, period and organisation. Choices live in session state and in the
+address (?lang=en&period=2026-Q3&unit=U1), so a link opens the same view."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from babel.dates import format_date
+
+from metrics import ideas, periods, units
+from metrics.periods import Period
+from ui import i18n
+from ui.data import cached
+from ui.i18n import t
+
+PERIOD_KINDS = ("month", "quarter", "year")
+
+
+def language() -> str:
+    """Choose the language (Finnish by default) before anything is written."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang", i18n.DEFAULT_LANGUAGE)
+        st.session_state["lang"] = wanted if wanted in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    st.sidebar.selectbox(
+        t("sidebar.language"),
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.get,
+        key="lang",
+    )
+    return st.session_state["lang"]
+
+
+def _period_choices(kind: str, first: date, today: date) -> list[Period]:
+    """Every complete period of the kind back to the first idea, newest first."""
+    current = periods.last_complete(kind, today)
+    found = []
+    while not found or (current.end >= first and len(found) < 200):
+        found.append(current)
+        current = current.previous()
+    return found
+
+
+def _period_label(period: Period) -> str:
+    lang = i18n.current_language()
+    if period.kind == "month":
+        return format_date(period.start, format="LLLL yyyy", locale=i18n.LOCALES[lang])
+    if period.kind == "quarter":
+        return f"Q{(period.start.month - 1) // 3 + 1}/{period.start.year}"
+    return str(period)
+
+
+def period(today: date | None = None) -> Period:
+    """The chosen period (default: the last complete month)."""
+    today = today or date.today()
+    if "period" not in st.session_state:
+        st.session_state["period"] = _initial_period(today)
+    chosen: Period = st.session_state["period"]
+    kinds = list(PERIOD_KINDS)
+    kind = st.sidebar.radio(
+        t("sidebar.period_kind"),
+        kinds,
+        index=kinds.index(chosen.kind) if chosen.kind in kinds else 0,
+        format_func=lambda k: t(f"sidebar.period_kind.{k}"),
+        horizontal=True,
+    )
+    first = cached(ideas.first_submission) or today
+    options = _period_choices(kind, min(first, chosen.start), today)
+    if chosen not in options:
+        chosen = options[0]
+    chosen = st.sidebar.selectbox(
+        t("sidebar.period"), options, index=options.index(chosen), format_func=_period_label
+    )
+    st.session_state["period"] = chosen
+    st.query_params["period"] = str(chosen)
+    return chosen
+
+
+def _initial_period(today: date) -> Period:
+    try:
+        chosen = periods.parse(st.query_params.get("period", ""))
+    except ValueError:
+        return periods.last_complete_month(today)
+    return chosen if chosen.kind in PERIOD_KINDS else periods.last_complete_month(today)
+
+
+def unit() -> str | None:
+    """The chosen unit (with every unit below it), or None for the whole organisation."""
+    tree = cached(units.units)
+    options = [None, *tree["unit_id"]]
+    names = dict(zip(tree["unit_id"], tree["name"], strict=True))
+    depth = dict(zip(tree["unit_id"], tree["depth"], strict=True))
+    if "unit" not in st.session_state:
+        wanted = st.query_params.get("unit")
+        st.session_state["unit"] = wanted if wanted in names else None
+    chosen = st.sidebar.selectbox(
+        t("sidebar.unit"),
+        options,
+        index=options.index(st.session_state["unit"]) if st.session_state["unit"] in options else 0,
+        format_func=lambda u: (
+            t("sidebar.unit.all") if u is None else "\u00a0\u00a0" * depth[u] + names[u]
+        ),
+    )
+    st.session_state["unit"] = chosen
+    if chosen is None:
+        st.query_params.pop("unit", None)
+    else:
+        st.query_params["unit"] = chosen
+    return chosen
