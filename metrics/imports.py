@@ -348,10 +348,9 @@ def _check_duplicate_keys(check: _Checker, kind: Kind, staged: pd.DataFrame) -> 
         key = ["unit_id", "as_of"]
     if not key:
         return
-    first_rows = (
-        staged.index.to_series().groupby([staged[c].astype(str) for c in key]).transform("min")
-    )
-    duplicate = staged.index.to_series() != first_rows
+    rows = staged.index.to_series()
+    first_rows = rows.groupby([staged[c] for c in key], dropna=False).transform("min")
+    duplicate = rows != first_rows
     for index in duplicate[duplicate].index:
         value = " / ".join(str(staged.at[index, c]) for c in key)
         reason = f"the same {' + '.join(key)} is also on row {first_rows[index] + 2}"
@@ -484,11 +483,9 @@ def _rules_survey_responses(con, check, staged, frame):
         bad = (raw != "") & ~values.between(1, scale_max)
         check.flag(bad, column, f"an answer must be a whole number from 1 to {scale_max}, or empty")
         staged[("item", item_id)] = values.astype("Int8")
-    if "respondent" not in staged.columns or staged["respondent"].isna().any():
-        generated = "row" + (staged.index.to_series() + 2).astype(str)
-        staged["respondent"] = staged.get("respondent", pd.Series(None, index=staged.index)).fillna(
-            generated
-        )
+    generated = "row" + (staged.index.to_series() + 2).astype(str)
+    given = staged["respondent"] if "respondent" in staged.columns else None
+    staged["respondent"] = generated if given is None else given.fillna(generated)
     return staged
 
 
@@ -620,9 +617,11 @@ def _upsert(cur, table: str, frame: pd.DataFrame, key: list[str]) -> tuple[int, 
 
 
 def _stored(kind: Kind, staged: pd.DataFrame) -> pd.DataFrame:
-    """The staged columns renamed to the table's names."""
+    """The staged columns renamed to the table's names, with what the rules derived."""
     columns = [c for c in kind.columns if c.name in staged.columns]
-    return staged[[c.name for c in columns]].rename(columns={c.name: c.stored_as for c in columns})
+    derived = [c for c in DERIVED_COLUMNS if c in staged.columns]
+    frame = staged[[c.name for c in columns] + derived]
+    return frame.rename(columns={c.name: c.stored_as for c in columns})
 
 
 def _write_upsert(cur, kind: Kind, staged: pd.DataFrame) -> tuple[int, int]:
@@ -684,6 +683,8 @@ def _write_survey_responses(cur, kind, staged):
     return max(len(staged) - previous, 0), min(previous, len(staged))
 
 
+# Stored columns that no file carries: the rules derive them (a suppression mark → suppressed).
+DERIVED_COLUMNS = ("suppressed",)
 _TABLES = frozenset(k.table for k in KINDS.values()) | {"unit_headcounts"}
 WRITERS = {
     "organisations": _write_organisations,

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from metrics import overview, pilots
+from metrics import overview, pilots, units
 from ui import filters, i18n
 from ui.data import cached
 from ui.i18n import t
@@ -31,6 +31,10 @@ SECTIONS = {
     ],
     "overview.pilots_heading": ["projects_on_track"],
 }
+
+if cached(units.units).empty:
+    st.info(t("db.empty"))
+    st.stop()
 
 period = filters.period()
 unit = filters.unit()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from babel.numbers import format_decimal
 
+from metrics import overview, periods
 from tests.browser import (
     chromium_page,
     metric_text,
@@ -20,13 +21,15 @@ from tests.browser import (
     streamlit_server,
     wait_until_idle,
 )
+from ui.i18n import t
 
 pytestmark = pytest.mark.browser
 
-# FILL: lead wires the exact figure: the period in the link, the st.metric label the overview
-# shows in Finnish, and (in expected_headline) the metrics function and column behind it.
-PERIOD = "2019"
-LABEL = "Ideoita"
+# The figure read off the screen: the overview's first headline in the fixture city's Q3 2026
+# (6 ideas in 92 days, 100 staff, so 23,8), written with one decimal as the page writes it.
+PERIOD = "2026-Q3"
+METRIC = "ideas_per_100_staff"
+DECIMALS = 1
 
 
 def fi_number(value: float, decimals: int = 0) -> str:
@@ -35,13 +38,10 @@ def fi_number(value: float, decimals: int = 0) -> str:
     return format_decimal(value, format=pattern, locale="fi_FI").replace("\u00a0", " ")
 
 
-def expected_headline(db_path: Path) -> str:
+def expected_headline(con) -> str:
     """The figure as metrics computes it for PERIOD, formatted as the overview should show it."""
-    # FILL: lead wires the exact figure, e.g.
-    #   from metrics import overview, store
-    #   frame = overview.headline(store.connect(db_path), period=PERIOD)
-    #   return fi_number(frame.loc[0, "ideas"])
-    raise NotImplementedError("wire the overview's headline figure")
+    frame = overview.overview(con, period=periods.parse(PERIOD)).set_index("metric")
+    return fi_number(frame.loc[METRIC, "value"], DECIMALS)
 
 
 def copy_database(source: Path, folder: Path) -> Path:
@@ -54,9 +54,10 @@ def copy_database(source: Path, folder: Path) -> Path:
     return target
 
 
-def test_overview_shows_the_headline_figure_metrics_computes(fixture_db_path, tmp_path):
+def test_overview_shows_the_headline_figure_metrics_computes(fixture_db_path, city, tmp_path):
     require_chromium()
-    expected = expected_headline(fixture_db_path)
+    expected = expected_headline(city)
+    label = t(f"metric.{METRIC}.label", "fi")
     server_db = copy_database(fixture_db_path, tmp_path)
 
     with (
@@ -67,4 +68,4 @@ def test_overview_shows_the_headline_figure_metrics_computes(fixture_db_path, tm
         wait_until_idle(page)
 
         assert page.locator('[data-testid="stException"]').count() == 0
-        assert metric_text(page, LABEL) == expected
+        assert metric_text(page, label) == expected

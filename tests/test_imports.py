@@ -1,0 +1,263 @@
+"""The importer: every row validated, all or nothing, Finnish Excel quirks, upsert by id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from metrics import store
+from metrics.imports import ImportRejected, import_file
+from tests.fixtures import TODAY, build_fixture_city, fixture_files
+
+TABLES = (
+    "organisations", "units", "unit_headcounts", "ideas", "survey_rounds", "survey_items",
+    "survey_answers", "survey_results", "teams", "projects", "milestones", "activities",
+    "practices", "import_log",
+)  # fmt: skip
+
+
+def snapshot(con) -> dict[str, list]:
+    """Every table's content, sorted, so 'unchanged' can be checked by content."""
+    return {
+        table: sorted(map(repr, store.read(con, f"SELECT * FROM {table}").itertuples(index=False)))
+        for table in TABLES
+    }
+
+
+@pytest.fixture
+def loaded(empty_db, tmp_path):
+    """A writable copy of the fixture city."""
+    build_fixture_city(empty_db, tmp_path)
+    return empty_db
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def load(con, kind, path, **options):
+    return import_file(con, kind, path, today=TODAY, **options)
+
+
+def test_fixture_city_loads_every_kind_it_has(empty_db, tmp_path):
+    for kind, path in fixture_files(tmp_path):
+        result = load(empty_db, kind, path)
+        assert result.rows > 0 and result.added + result.updated == result.rows
+    counts = store.read(empty_db, "SELECT count(*) FROM units").iloc[0, 0]
+    assert counts == 6
+    # a new database creates a home organisation; the file's home organisation replaces it
+    homes = store.read(empty_db, "SELECT org_id FROM organisations WHERE home")
+    assert homes["org_id"].tolist() == ["HOME"]
+
+
+def test_bad_rows_are_each_reported_and_nothing_is_written(loaded, tmp_path):
+    before = snapshot(loaded)
+    path = write(
+        tmp_path,
+        "ideas.csv",
+        "idea_id,unit_id,submitted_on,title,status\n"
+        "N1,U1,2026-10-01,Hyvä idea,new\n"
+        "N2,NOPE,2026-10-01,Yksikkö puuttuu,new\n"
+        "N3,U1,31.2.2026,Huono päivä,new\n"
+        "N4,U1,2026-10-01,Tuntematon tila,maybe\n"
+        "N5,U1,2026-10-01,,new\n",
+    )
+    with pytest.raises(ImportRejected) as refused:
+        load(loaded, "ideas", path)
+    found = {(e.row, e.column) for e in refused.value.errors}
+    assert found == {(3, "unit_id"), (4, "submitted_on"), (5, "status"), (6, "title")}
+    report = refused.value.report()
+    assert "row 3, column unit_id, value 'NOPE': no such unit" in report
+    assert "nothing was written" in report
+    assert snapshot(loaded) == before
+
+
+def test_finnish_excel_csv_loads(empty_db, tmp_path):
+    """Windows-1252, ';', decimal comma, no-break-space thousands, Finnish dates and words."""
+    build_fixture_city(empty_db, tmp_path)
+    path = write(
+        tmp_path,
+        "ideat.csv",
+        "Idea_ID ; unit_id;submitted_on;title;status;decided_on;implemented_on;"
+        "benefit_eur_per_year\n"
+        "F1;U1;3.9.2026;Kääntäjä käyttöön;toteutettu;10.9.2026;30.9.2026;1\u00a0234,5\n"
+        "F2;U2;2026-09-05;Hyllyt järjestykseen;uusi;;;\n",
+        encoding="cp1252",
+    )
+    result = load(empty_db, "ideas", path)
+    assert (result.rows, result.added) == (2, 2)
+    row = store.read(empty_db, "SELECT * FROM ideas WHERE idea_id = 'F1'").iloc[0]
+    assert row["title"] == "Kääntäjä käyttöön"
+    assert row["status"] == "implemented"
+    assert str(row["submitted_on"])[:10] == "2026-09-03"
+    assert row["benefit_eur_per_year"] == pytest.approx(1234.5)
+
+
+def test_utf8_bom_header_is_read(empty_db, tmp_path):
+    path = write(tmp_path, "orgs.csv", "\ufefforg_id,name,home\nCITY,Kaupunki,true\n")
+    load(empty_db, "organisations", path)
+    homes = store.read(empty_db, "SELECT org_id FROM organisations WHERE home")
+    assert homes["org_id"].tolist() == ["CITY"]
+
+
+def test_reimport_updates_rows_instead_of_duplicating(loaded, tmp_path):
+    path = write(
+        tmp_path,
+        "ideas.csv",
+        "idea_id,unit_id,submitted_on,title,status\nI4,U4,2026-09-01,Uusi otsikko,in_review\n",
+    )
+    result = load(loaded, "ideas", path)
+    assert (result.added, result.updated) == (0, 1)
+    rows = store.read(loaded, "SELECT title, status FROM ideas WHERE idea_id = 'I4'")
+    assert rows.values.tolist() == [["Uusi otsikko", "in_review"]]
+    assert store.read(loaded, "SELECT count(*) FROM ideas").iloc[0, 0] == 9
+
+
+def test_xlsx_named_sheet_loads(empty_db, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Ohje"
+    book.active.append(["Tämä välilehti on ohje"])
+    sheet = book.create_sheet("Yksiköt")
+    sheet.append(["unit_id", "name", "headcount"])
+    sheet.append(["X1", "Excel-yksikkö", 12])
+    book.save(tmp_path / "units.xlsx")
+    load(empty_db, "units", tmp_path / "units.xlsx", sheet="Yksiköt")
+    row = store.read(empty_db, "SELECT unit_id, org_id FROM units").iloc[0]
+    assert (row["unit_id"], row["org_id"]) == ("X1", "HOME")
+
+
+def test_missing_required_column_is_an_error_and_unknown_column_a_warning(empty_db, tmp_path):
+    with pytest.raises(ImportRejected, match="column headcount: required column is missing"):
+        load(empty_db, "units", write(tmp_path, "u.csv", "unit_id,name\nA,B\n"))
+    result = load(
+        empty_db, "units", write(tmp_path, "v.csv", "unit_id,name,headcount,colour\nA,B,3,red\n")
+    )
+    assert result.warnings == ["unknown column 'colour' ignored"]
+
+
+def test_unit_parent_cycle_is_refused(empty_db, tmp_path):
+    path = write(tmp_path, "u.csv", "unit_id,name,headcount,parent_id\nA,A,1,B\nB,B,1,A\nC,C,1,\n")
+    with pytest.raises(ImportRejected) as refused:
+        load(empty_db, "units", path)
+    assert {(e.row, e.reason) for e in refused.value.errors} == {
+        (2, "the parent chain loops back to this unit"),
+        (3, "the parent chain loops back to this unit"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "reason"),
+    [
+        pytest.param("X,U1,2026-09-01,T,merged,", "merged_into", "must name the idea", id="merge"),
+        pytest.param("X,U1,2026-09-01,T,rejected,2026-08-01", "decided_on", "before", id="early"),
+        pytest.param("X,U1,2026-09-01,T,rejected,2027-01-01", "decided_on", "future", id="future"),
+    ],
+)
+def test_idea_rules(loaded, tmp_path, row, column, reason):
+    header = "idea_id,unit_id,submitted_on,title,status,"
+    header += "merged_into\n" if column == "merged_into" else "decided_on\n"
+    with pytest.raises(ImportRejected) as refused:
+        load(loaded, "ideas", write(tmp_path, "i.csv", header + row + "\n"))
+    (error,) = refused.value.errors
+    assert error.column == column and reason in error.reason
+
+
+def test_anonymous_idea_keeps_no_submitter(loaded, tmp_path):
+    path = write(
+        tmp_path,
+        "i.csv",
+        "idea_id,unit_id,submitted_on,title,status,submitter,anonymous\n"
+        "A1,U1,2026-09-01,Nimetön,new,p77,kyllä\n",
+    )
+    load(loaded, "ideas", path)
+    row = store.read(loaded, "SELECT submitter, anonymous FROM ideas WHERE idea_id = 'A1'").iloc[0]
+    assert row["submitter"] is None and bool(row["anonymous"])
+
+
+def test_survey_answers_are_checked_against_catalogue_and_scale(loaded, tmp_path):
+    before = snapshot(loaded)
+    path = write(
+        tmp_path,
+        "r.csv",
+        "round_id,unit_id,SAT1,CL1,XYZ9\nR2,U1,6,3,1\nR9,U1,4,3,2\nR2,NOPE,4,0,2\nR2,U1,4,3,2\n",
+    )
+    with pytest.raises(ImportRejected) as refused:
+        load(loaded, "survey_responses", path)
+    found = {(e.row, e.column) for e in refused.value.errors}
+    assert found == {(1, "xyz9"), (2, "sat1"), (3, "round_id"), (4, "unit_id"), (4, "cl1")}
+    assert snapshot(loaded) == before
+
+
+def test_survey_responses_reimport_replaces_that_round_and_unit(loaded, tmp_path):
+    path = write(tmp_path, "r.csv", "round_id,unit_id,SAT1\nR2,U1,5\nR2,U1,4\n")
+    load(loaded, "survey_responses", path)
+    counts = store.read(
+        loaded,
+        "SELECT round_id, unit_id, count(DISTINCT respondent) AS n FROM survey_answers"
+        " WHERE unit_id = 'U1' GROUP BY ALL ORDER BY round_id",
+    )
+    assert counts["n"].tolist() == [6, 2]
+
+
+def test_survey_results_store_suppression_marks_as_suppressed(loaded, tmp_path):
+    path = write(
+        tmp_path,
+        "s.csv",
+        "round_id,org_id,indicator,favourable_pct,n\nR2,PEER1,satisfaction,81 %,40\n"
+        "R2,PEER1,change_leadership,n<10,\n",
+    )
+    load(loaded, "survey_results", path)
+    rows = store.read(
+        loaded, "SELECT indicator, favourable_pct, suppressed FROM survey_results ORDER BY 1"
+    )
+    assert rows["suppressed"].tolist() == [True, False]
+    assert pd.isna(rows["favourable_pct"][0]) and rows["favourable_pct"][1] == 81.0
+
+
+def test_empty_and_binary_files_are_refused(empty_db, tmp_path):
+    with pytest.raises(ImportRejected, match="the file is empty"):
+        load(empty_db, "units", write(tmp_path, "e.csv", ""))
+    (tmp_path / "b.csv").write_bytes(b"PK\x03\x04\x00\x00binary")
+    with pytest.raises(ImportRejected, match="not a text CSV file"):
+        load(empty_db, "units", tmp_path / "b.csv")
+    with pytest.raises(ImportRejected, match="header but no rows"):
+        load(empty_db, "units", write(tmp_path, "h.csv", "unit_id,name,headcount\n"))
+
+
+def test_id_twice_in_one_file_is_refused(empty_db, tmp_path):
+    path = write(tmp_path, "u.csv", "unit_id,name,headcount\nA,Eka,1\nA,Toka,2\n")
+    with pytest.raises(ImportRejected, match="row 3, column unit_id.*also on row 2"):
+        load(empty_db, "units", path)
+
+
+def test_project_rules(loaded, tmp_path):
+    path = write(
+        tmp_path,
+        "p.csv",
+        "project_id,team_id,title,status,started_on,due_on,progress_pct\n"
+        "Q1,T9,Ei tiimiä,on_track,2026-01-01,2026-06-01,50\n"
+        "Q2,T1,Väärin päin,on_track,2026-06-01,2026-01-01,50\n"
+        "Q3,T1,Liikaa,on_track,2026-01-01,2026-06-01,150\n",
+    )
+    with pytest.raises(ImportRejected) as refused:
+        load(loaded, "projects", path)
+    assert {(e.row, e.column) for e in refused.value.errors} == {
+        (2, "team_id"),
+        (3, "due_on"),
+        (4, "progress_pct"),
+    }
+
+
+def test_many_bad_rows_report_stays_readable(empty_db, tmp_path):
+    rows = "".join(f"U{i},Yksikkö,minus\n" for i in range(500))
+    with pytest.raises(ImportRejected) as refused:
+        load(empty_db, "units", write(tmp_path, "u.csv", "unit_id,name,headcount\n" + rows))
+    report = refused.value.report()
+    assert "500 problem(s)" in report
+    assert "… and 450 more problem(s)" in report
+    assert len(report.splitlines()) == 52

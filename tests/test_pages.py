@@ -1,0 +1,80 @@
+"""Every page rendered with Streamlit's AppTest against the fixture city."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_app(db: Path, monkeypatch, **query) -> AppTest:
+    monkeypatch.setenv("POHINA_DB", str(db))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metric(app: AppTest, label: str):
+    return next(m for m in app.metric if m.label == label)
+
+
+def test_overview_shows_the_periods_figures_in_finnish(city_path, monkeypatch):
+    app = open_app(city_path, monkeypatch, period="2026-Q3")
+    assert app.title[0].value == "Ohjelman yleiskuva"
+    ideas = metric(app, "Ideoita / 100 henkilöä / vuosi")
+    assert (ideas.value, ideas.delta) == ("23,8", "+11,8")
+    assert metric(app, "Osallistumisaste").value == "5,0\u00a0%"
+    assert metric(app, "Päätökseen kuluneet päivät (mediaani)").delta == "-15"
+    assert any("1.7.2026–30.9.2026" in c.value for c in app.caption)
+
+
+def test_overview_survey_change_says_it_is_points_and_whether_it_is_significant(
+    city_path, monkeypatch
+):
+    app = open_app(city_path, monkeypatch, period="2026-10")
+    satisfaction = metric(app, "Työtyytyväisyys")
+    assert (satisfaction.value, satisfaction.delta) == ("81,5\u00a0%", "+25,9\u00a0%-yks.")
+    notes = [c.value for c in app.caption]
+    assert any(n.startswith("Muutos on tilastollisesti merkitsevä") for n in notes)
+    assert any(n.startswith("Muutos voi olla satunnaisvaihtelua") for n in notes)
+
+
+def test_overview_hides_a_small_units_survey_figures(city_path, monkeypatch):
+    app = open_app(city_path, monkeypatch, period="2026-10", unit="U3")
+    assert metric(app, "Muutosjohtaminen").value == "–"
+    assert any("Piilotettu tietosuojan vuoksi" in c.value for c in app.caption)
+    assert "81,5" not in str([m.value for m in app.metric])
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "value"),
+    [("sv", "Programöversikt", "23,8"), ("en", "Programme overview", "23.8")],
+)
+def test_overview_in_swedish_and_english(city_path, monkeypatch, lang, title, value):
+    app = open_app(city_path, monkeypatch, period="2026-Q3", lang=lang)
+    assert app.title[0].value == title
+    assert app.metric[0].value == value
+
+
+def test_choosing_a_unit_in_the_sidebar_narrows_the_figures(city_path, monkeypatch):
+    app = open_app(city_path, monkeypatch, period="2026-Q3")
+    app.sidebar.selectbox[2].set_value("S1").run()
+    # S1 has 32 staff and three Q3 ideas by three people.
+    assert metric(app, "Osallistumisaste").value == "9,4\u00a0%"
+    assert app.query_params["unit"] == "S1"
+
+
+def test_demo_banner_is_shown_without_login(city_path, monkeypatch):
+    app = open_app(city_path, monkeypatch)
+    assert "Esittelytila" in app.sidebar.warning[0].value
+
+
+def test_empty_database_explains_how_to_get_data(tmp_path, monkeypatch):
+    app = open_app(tmp_path / "new.duckdb", monkeypatch)
+    assert "make run" in app.info[0].value
