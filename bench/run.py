@@ -92,7 +92,7 @@ def build(scale: str) -> list[Row]:
     from metrics import demo, imports, store
 
     target = db_file(scale)
-    partial = target.with_name(target.name + ".partial")
+    partial = OUT / f"{scale}.partial.duckdb"  # bench/out/ is git-ignored
     _remove_db(partial)
     out_dir = OUT / scale
     con = store.connect(partial)
@@ -116,8 +116,11 @@ def build(scale: str) -> list[Row]:
             rows.append(
                 Row(f"import {kind}", scale, seconds, "s", note=f"{count:,} rows{files_note}")
             )
-    finally:
+    except BaseException:
         store.close(partial)
+        _remove_db(partial)
+        raise
+    store.close(partial)
     _remove_db(target)
     partial.rename(target)
     return rows
@@ -133,7 +136,10 @@ def write_responses(con, path: Path, round_id: str) -> int:
 
     from metrics import store
 
-    units = store.read(con, "SELECT unit_id FROM units ORDER BY unit_id")["unit_id"].to_numpy()
+    home_units = (
+        "SELECT unit_id FROM units JOIN organisations USING (org_id) WHERE home ORDER BY unit_id"
+    )
+    units = store.read(con, home_units)["unit_id"].to_numpy()
     # The items the demo loaded from its survey_items file.
     items = store.read(con, "SELECT item_id, scale_max FROM survey_items ORDER BY item_id")
     rng = np.random.default_rng(SEED)

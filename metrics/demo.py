@@ -1327,126 +1327,159 @@ def _build_projects(world: _World, rng: np.random.Generator) -> None:
         chosen = sorted(rng.choice(len(catalogue), size=min(count, len(catalogue)), replace=False))
         start = team.started_on + timedelta(days=int(rng.integers(0, 30)))
         for spec_index in chosen:
+            if team.ended_on is not None:  # an ended team started its projects in time to finish
+                start = min(start, team.ended_on - timedelta(days=120))
             project_id = f"PRJ{len(projects) + 1:04d}"
-            project, reached = _project(world, team, project_id, catalogue[spec_index], start, rng)
-            projects.append(project)
-            milestones += _milestones(world, project_id, project, reached, len(milestones), rng)
-            if project[3] == "done":
-                done.append((project_id, team.unit, project[2], project[8]))
+            plan = _project_plan(world, team, catalogue[spec_index], start, rng)
+            projects.append(_project_row(project_id, team, plan, world.as_of))
+            milestones += _milestones(world, project_id, plan, len(milestones), rng)
+            if plan.status == "done":
+                done.append((project_id, team.unit, plan.title, plan.done_on))
             start += timedelta(days=int(rng.integers(45, 150)))
     world.project_rows, world.milestone_rows, world.done_projects = projects, milestones, done
 
 
-def _project(world: _World, team: _Team, project_id: str, spec, start: date, rng):
-    """One project row, and how far its milestones got (a fraction, 1.0 for a finished one)."""
+@dataclass(frozen=True)
+class _ProjectPlan:
+    title: str
+    measure: str
+    baseline: float
+    target: float
+    status: str
+    started_on: date
+    due_on: date  # may lie after as_of; the file leaves such a date empty
+    progress_pct: int
+    phase: str
+    reached_share: float  # the share of milestones reached by as_of
+    done_on: date | None
+    result: float | None
+
+
+def _project_plan(world: _World, team: _Team, spec, start: date, rng) -> _ProjectPlan:
     title, measure, baseline, target = spec
     as_of = world.as_of
     finish_by = team.ended_on or date.max
     due = min(start + timedelta(days=int(rng.integers(90, 300))), finish_by)
-    if start > as_of - timedelta(days=7) or start >= finish_by:
+    if start > as_of - timedelta(days=7):
         status = "planned"
     elif due <= as_of:
-        status = rng.choice(["done", "stopped", "late"], p=[0.75, 0.1, 0.15])
+        status = str(rng.choice(["done", "stopped", "late"], p=[0.75, 0.1, 0.15]))
         if status == "late" and team.ended_on is not None:
             status = "done"  # a team that has ended has closed its projects
     else:
-        status = rng.choice(["on_track", "at_risk"], p=[0.7, 0.3])
-    elapsed = (
-        min(max((as_of - start).days / max((due - start).days, 1), 0.0), 1.0)
-        if status != "planned"
-        else 0.0
-    )
-    progress, phase, reached, done_on, result = _project_state(
-        str(status), elapsed, start, due, as_of, baseline, target, rng
-    )
-    goal = f"{measure}: {_number(baseline)} → {_number(target)}"
-    row = [
-        project_id,
-        team.team_id,
-        title,
-        str(status),
-        goal,
-        phase,
-        start if status != "planned" else None,
-        due if due <= as_of else None,  # the importer refuses dates after as_of
-        done_on,
-        progress,
-        measure,
-        _number(baseline),
-        _number(target),
-        _number(result) if result is not None else None,
-    ]
-    return row, reached
+        status = str(rng.choice(["on_track", "at_risk"], p=[0.7, 0.3]))
+    elapsed = min(max((as_of - start).days / max((due - start).days, 1), 0.0), 1.0)
+    progress, phase, reached, result = _project_state(status, elapsed, baseline, target, rng)
+    done_on = None
+    if status == "done":
+        done_on = due + timedelta(days=int(rng.integers(-20, 40)))
+        done_on = max(min(done_on, as_of, finish_by), start + timedelta(days=1))
+    return _ProjectPlan(
+        title, measure, baseline, target, status, start, due, progress, phase, reached, done_on,
+        result,
+    )  # fmt: skip
 
 
-def _project_state(status, elapsed, start, due, as_of, baseline, target, rng):
-    """Progress %, PDCA phase, share of milestones reached, done date and measured result."""
+def _project_state(status: str, elapsed: float, baseline, target, rng):
+    """Progress %, PDCA phase, share of milestones reached and the latest measured result."""
     partial = baseline + (target - baseline) * elapsed * rng.uniform(0.4, 0.9)
     if status == "done":
-        done_on = min(due + timedelta(days=int(rng.integers(-20, 40))), as_of)
-        done_on = max(done_on, start + timedelta(days=1))
         result = target if rng.random() < 0.65 else baseline + (target - baseline) * 0.7
-        return 100, "act", 1.0, done_on, result
+        return 100, "act", 1.0, result
     if status == "stopped":
-        return int(elapsed * 50), "do", 0.4, None, None
+        return int(elapsed * 50), "do", 0.4, None
     if status == "late":
-        return int(rng.integers(60, 91)), "check", 0.75, None, partial
+        return int(rng.integers(60, 91)), "check", 0.75, partial
     if status == "planned":
-        return 0, "plan", 0.0, None, None
+        return 0, "plan", 0.0, None
     progress = int(np.clip(elapsed * 100 + rng.normal(0, 8), 5, 95))
-    if status == "at_risk":
-        progress = max(progress - 25, 0)
+    reached = elapsed
+    if status == "at_risk":  # behind: less done, fewer checkpoints reached
+        progress, reached = max(progress - 25, 0), elapsed * 0.6
     phase = "plan" if progress < 25 else "do" if progress < 75 else "check"
-    result = partial if progress >= 40 else None
-    return progress, phase, elapsed, None, result
+    return progress, phase, reached, partial if progress >= 40 else None
 
 
-def _milestones(world, project_id, project, reached_share, numbered, rng) -> list[list]:
+def _project_row(project_id: str, team: _Team, plan: _ProjectPlan, as_of: date) -> list:
+    return [
+        project_id,
+        team.team_id,
+        plan.title,
+        plan.status,
+        f"{plan.measure}: {_number(plan.baseline)} → {_number(plan.target)}",
+        plan.phase,
+        _until(plan.started_on, as_of),
+        _until(plan.due_on, as_of),  # a due date still ahead is left empty: no future dates
+        plan.done_on,
+        plan.progress_pct,
+        plan.measure,
+        _number(plan.baseline),
+        _number(plan.target),
+        None if plan.result is None else _number(plan.result),
+    ]
+
+
+def _milestones(world: _World, project_id: str, plan: _ProjectPlan, numbered: int, rng):
     """Two to five checkpoints spread over the project; those due by now are mostly reached."""
-    started = project[6]
-    due = project[7]
     count = int(rng.integers(2, 6))
     titles = [MILESTONE_FIRST]
     titles += [str(t) for t in rng.choice(MILESTONE_MIDDLE, size=count - 2, replace=False)]
     titles.append(str(rng.choice(MILESTONE_LAST)))
+    span = (plan.due_on - plan.started_on).days
     rows = []
     for k, title in enumerate(titles):
         milestone_id = f"MS{numbered + k + 1:05d}"
-        if started is None:  # a planned project has checkpoints but no dates yet
-            rows.append([milestone_id, project_id, title, None, None])
-            continue
-        span = ((due or started + timedelta(days=240)) - started).days
-        due_on = started + timedelta(days=round(span * (k + 1) / count))
+        due_on = plan.started_on + timedelta(days=round(span * (k + 1) / count))
         reached = None
-        if (k + 1) / count <= reached_share + 1e-9 and due_on <= world.as_of:
-            late_by = int(rng.integers(-7, 22))
-            reached = min(max(due_on + timedelta(days=late_by), started), world.as_of)
-        rows.append(
-            [milestone_id, project_id, title, due_on if due_on <= world.as_of else None, reached]
-        )
+        if (k + 1) / count <= plan.reached_share + 1e-9 and due_on <= world.as_of:
+            late_by = timedelta(days=int(rng.integers(-7, 22)))
+            reached = min(max(due_on + late_by, plan.started_on), plan.done_on or world.as_of)
+        # dates after as_of (a planned project, a checkpoint still ahead) are left empty
+        rows.append([milestone_id, project_id, title, _until(due_on, world.as_of), reached])
     return rows
+
+
+def _until(day: date, as_of: date) -> date | None:
+    return day if day <= as_of else None
 
 
 # ---------------------------------------------------------------------------- activities
 
 
+class _Activities:
+    """Activity rows under provisional ids, numbered in date order once all are in."""
+
+    def __init__(self) -> None:
+        self.rows: list[list] = []
+        self._count = 0
+
+    def new_id(self) -> int:
+        self._count += 1
+        return self._count
+
+    def numbered(self) -> list[list]:
+        self.rows.sort(key=lambda r: (r[2], r[0]))
+        ids: dict[int, str] = {}
+        for row in self.rows:
+            row[0] = ids.setdefault(row[0], f"A{len(ids) + 1:06d}")
+        return self.rows
+
+
 def _activity_rows(world: _World, rng: np.random.Generator) -> list[list]:
-    rows: list[list] = []
-    _workshops(world, rows, rng)
-    _seminars(world, rows, rng)
-    _change_agent_meetings(world, rows, rng)
-    _trainings(world, rows, rng)
-    rows.sort(key=lambda r: (r[2], r[0]))
-    return rows
+    log = _Activities()
+    _workshops(world, log, rng)
+    _seminars(world, log, rng)
+    _change_agent_meetings(world, log, rng)
+    _trainings(world, log, rng)
+    return log.numbered()
 
 
-def _activity_dates(world: _World, per_year: int, weekday: int, rng) -> list[date]:
-    """Dates spread evenly from the programme start to as_of, moved to the given weekday."""
+def _activity_dates(world: _World, per_year: int, weekday: int) -> list[date]:
+    """Dates spread evenly from the programme start to as_of, on the given weekday."""
     step = 365 / per_year
-    days = (world.as_of - world.programme_start).days
     dates = []
-    for k in range(int(days / step) + 1):
-        day = world.programme_start + timedelta(days=int(k * step + rng.integers(0, 10)))
+    for k in range(int((world.as_of - world.programme_start).days / step) + 1):
+        day = world.programme_start + timedelta(days=int(k * step))
         day += timedelta(days=(weekday - day.weekday()) % 7)
         if day <= world.as_of and day.month != 7:  # nobody holds a workshop in July
             dates.append(day)
@@ -1457,17 +1490,13 @@ def _existing_units(world: _World, on: date) -> list[int]:
     return [i for i, u in enumerate(world.units) if u.created_on is None or u.created_on <= on]
 
 
-def _next_activity_id(rows: list[list]) -> str:
-    return f"A{len({r[0] for r in rows}) + 1:06d}"
-
-
-def _workshops(world: _World, rows: list[list], rng) -> None:
+def _workshops(world: _World, log: _Activities, rng) -> None:
     """Six supervisor workshops a year; at the city scale each sector runs its own series."""
     groups = [None] if world.scale.levels == 2 else list(range(len(SECTORS)))
-    for number, held_on in enumerate(_activity_dates(world, 6, 1, rng)):
+    for number, held_on in enumerate(_activity_dates(world, 6, 1)):
         topic = WORKSHOP_TOPICS[number % len(WORKSHOP_TOPICS)]
         for sector in groups:
-            activity_id = _next_activity_id(rows)
+            activity_id = log.new_id()
             title = f"Esihenkilötyöpaja {held_on.month}/{held_on.year}: {topic}"
             if sector is not None:
                 title += f" ({SECTORS[sector][0]})"
@@ -1479,51 +1508,57 @@ def _workshops(world: _World, rows: list[list], rng) -> None:
                 if attending == 0 or rng.random() < 0.25:
                     continue
                 extra = int(rng.binomial(1, 0.2)) if unit.headcount > unit.supervisors else 0
-                rows.append(
+                log.rows.append(
                     [activity_id, "supervisor_workshop", held_on, title, unit.unit_id, None,
                      attending + extra, attending]
                 )  # fmt: skip
 
 
-def _seminars(world: _World, rows: list[list], rng) -> None:
+def _seminar_dates(world: _World) -> list[date]:
+    return _activity_dates(world, 2, 3)
+
+
+def _seminars(world: _World, log: _Activities, rng) -> None:
     """Twice a year a joint seminar with the peer municipalities, hosted in turn."""
     peers = PEERS[: world.scale.peers]
-    for number, held_on in enumerate(_activity_dates(world, 2, 3, rng)):
-        activity_id = _next_activity_id(rows)
+    hosts = (HOME_NAME,) + tuple(name for _, name, _ in peers)
+    for number, held_on in enumerate(_seminar_dates(world)):
+        activity_id = log.new_id()
         topic = SEMINAR_TOPICS[number % len(SEMINAR_TOPICS)]
-        host = (
-            HOME_NAME if number % (len(peers) + 1) == 0 else peers[number % (len(peers) + 1) - 1][1]
-        )
-        title = f"Yhteisseminaari: {topic} ({host})"
+        title = f"Yhteisseminaari: {topic} ({hosts[number % len(hosts)]})"
         for org_id, _, _ in peers:
             people = int(rng.integers(4, 21))
-            rows.append([activity_id, "seminar", held_on, title, None, org_id, people,
-                         int(rng.integers(1, max(2, people // 3)))])  # fmt: skip
+            supervisors = int(rng.integers(1, people // 3 + 1))
+            log.rows.append(
+                [activity_id, "seminar", held_on, title, None, org_id, people, supervisors]
+            )
         existing = _existing_units(world, held_on)
         for i in sorted(rng.choice(existing, size=min(12, len(existing)), replace=False).tolist()):
             unit = world.units[i]
             people = int(min(unit.headcount, rng.integers(1, 6)))
-            rows.append([activity_id, "seminar", held_on, title, unit.unit_id, None, people,
-                         int(min(people, unit.supervisors, rng.integers(0, 3)))])  # fmt: skip
+            supervisors = int(min(people, unit.supervisors, rng.integers(0, 3)))
+            log.rows.append(
+                [activity_id, "seminar", held_on, title, unit.unit_id, None, people, supervisors]
+            )
 
 
-def _change_agent_meetings(world: _World, rows: list[list], rng) -> None:
+def _change_agent_meetings(world: _World, log: _Activities, rng) -> None:
     """The change agents meet monthly; most of them come."""
-    for held_on in _activity_dates(world, 12, 2, rng):
-        activity_id = _next_activity_id(rows)
+    for held_on in _activity_dates(world, 12, 2):
+        activity_id = log.new_id()
         title = f"Muutosagenttien kuukausitapaaminen {held_on.month}/{held_on.year}"
         for i in _existing_units(world, held_on):
             unit = world.units[i]
             if unit.change_agent and rng.random() < 0.8:
-                rows.append(
+                log.rows.append(
                     [activity_id, "change_agent_meeting", held_on, title, unit.unit_id, None, 1, 0]
                 )
 
 
-def _trainings(world: _World, rows: list[list], rng) -> None:
+def _trainings(world: _World, log: _Activities, rng) -> None:
     """Four trainings a year, each for staff from a handful of units."""
-    for number, held_on in enumerate(_activity_dates(world, 4, 3, rng)):
-        activity_id = _next_activity_id(rows)
+    for number, held_on in enumerate(_activity_dates(world, 4, 3)):
+        activity_id = log.new_id()
         title = TRAININGS[number % len(TRAININGS)]
         existing = _existing_units(world, held_on)
         size = min(len(existing), int(rng.integers(4, 13)))
@@ -1531,8 +1566,9 @@ def _trainings(world: _World, rows: list[list], rng) -> None:
             unit = world.units[i]
             people = int(min(unit.headcount, rng.integers(1, 9)))
             supervisors = int(min(people, unit.supervisors, rng.integers(0, 2)))
-            rows.append([activity_id, "training", held_on, title, unit.unit_id, None, people,
-                         supervisors])  # fmt: skip
+            log.rows.append(
+                [activity_id, "training", held_on, title, unit.unit_id, None, people, supervisors]
+            )
 
 
 # ----------------------------------------------------------------------------- practices
@@ -1564,13 +1600,13 @@ def _practice_rows(world: _World, rng: np.random.Generator) -> list[list]:
         rows.append([project_id, title, summary, unit.unit_id, None, None, project_id,
                      "pilotti;projekti", published])  # fmt: skip
     rows += _peer_practices(world, rng)
-    rows.sort(key=lambda r: (r[8], r[0]))
+    rows.sort(key=lambda r: (r[8], r[0] or ""))
     return [[f"GP{k + 1:04d}"] + row[1:] for k, row in enumerate(rows)]
 
 
 def _peer_practices(world: _World, rng) -> list[list]:
     rows = []
-    seminars = _activity_dates(world, 2, 3, np.random.default_rng(0))
+    seminars = _seminar_dates(world)
     for k, (title, tags) in enumerate(PEER_PRACTICES):
         org_id, _, genitive = PEERS[k % world.scale.peers]
         if k >= len(seminars):
@@ -1588,13 +1624,11 @@ def _peer_practices(world: _World, rng) -> list[list]:
 
 def _survey_rounds(scale: Scale, as_of: date) -> list[_Round]:
     """Rounds every 12 / rounds_per_year months, the last closed about six weeks before as_of."""
-    last_close = as_of - timedelta(days=40)
-    last_close -= timedelta(days=(last_close.weekday() - 4) % 7)  # a Friday
+    last_close = _friday_in_month(as_of - timedelta(days=40))
     step = 12 // scale.rounds_per_year
     rounds = []
     for k in range(scale.survey_rounds):
-        closed = _months_before(last_close, step * (scale.survey_rounds - 1 - k))
-        closed -= timedelta(days=(closed.weekday() - 4) % 7)
+        closed = _friday_in_month(_months_before(last_close, step * (scale.survey_rounds - 1 - k)))
         baseline = " (lähtötaso)" if k == scale.baseline_round else ""
         if scale.rounds_per_year == 1:
             round_id, name = f"R{closed.year}", f"Henkilöstökysely {closed.year}"
@@ -1687,7 +1721,6 @@ def _solve(f, target: float) -> float:
 
 def _write_survey_responses(out: Path, world: _World, rng: np.random.Generator) -> list[DemoFile]:
     model = _survey_model(world, rng)
-    headcount = np.array([u.headcount for u in world.units])
     item_indicator = np.array([INDICATORS.index(ind) for _, ind, *_ in SURVEY_ITEMS])
     item_shift = np.array([s for _, _, _, s, *_ in SURVEY_ITEMS])
     reverse = np.array([r for _, _, r, *_ in SURVEY_ITEMS])
@@ -1699,14 +1732,12 @@ def _write_survey_responses(out: Path, world: _World, rng: np.random.Generator) 
             world.scale.improvement_years,
             concave=True,
         )[0]
-        exists = np.array(
-            [u.created_on is None or u.created_on <= survey_round.opened_on for u in world.units]
-        )
-        rate = np.clip(model.response_rate + rng.normal(0, 0.04, len(headcount)), 0.4, 0.95)
-        respondents = np.where(exists, rng.binomial(headcount, rate), 0)
+        staff = np.array([_headcount_on(u, survey_round.opened_on) for u in world.units])
+        rate = np.clip(model.response_rate + rng.normal(0, 0.04, len(staff)), 0.4, 0.95)
+        respondents = rng.binomial(staff, rate)
         wobble = rng.normal(0, 0.12, model.base.shape)  # a unit's year-to-year ups and downs
         level = model.base + model.effect * progress + wobble
-        unit_of = np.repeat(np.arange(len(headcount)), respondents)
+        unit_of = np.repeat(np.arange(len(staff)), respondents)
         answers = _answers(level, unit_of, item_indicator, item_shift, reverse, rng)
         path = out / f"survey_responses_{survey_round.round_id}.csv"
         _write_answers(path, survey_round.round_id, world, unit_of, answers, rng)
@@ -1802,6 +1833,15 @@ def _ascii(text: str) -> str:
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", _ascii(name).lower()).strip("-")
+
+
+def _friday_in_month(day: date) -> date:
+    """The Friday before day, or after it where that would fall in the previous month.
+
+    Keeping the month keeps each round in its own year (and half-year), so round ids differ.
+    """
+    before = day - timedelta(days=(day.weekday() - 4) % 7)
+    return before if before.month == day.month else day + timedelta(days=(4 - day.weekday()) % 7)
 
 
 def _weekday_on_or_after(day: date) -> date:

@@ -1,0 +1,432 @@
+"""Validation of an import file: every cell parsed, every row checked, every problem named.
+
+Cells are parsed by the column types of metrics.contract; then each kind's rules check
+references, dates, cycles and the like. Problems are collected, not raised one by one, so the
+report names every bad row (file row, column, value, reason) before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from metrics import store
+from metrics.contract import ANSWER_COLUMNS_FIXED, Column, Kind
+
+MAX_ERRORS_SHOWN = 50
+SUPPRESSION_MARKS = re.compile(r"^(n\s*<\s*\d+|-|–|\*|\.\.|x)$", re.IGNORECASE)
+_SPACES = r"[\s\u00a0\u202f]"
+_ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}( 00:00:00)?$")
+_FINNISH_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
+_TRUE = {"true", "1", "yes", "y", "x", "kyllä", "k", "tosi", "ja", "sant"}
+_FALSE = {"false", "0", "no", "n", "ei", "epätosi", "nej", "falskt"}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One reason a file was refused: file row (the header is row 1), column, value, reason."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        column = f", column {self.column}" if self.column else ""
+        value = f", value {self.value[:60]!r}" if self.value else ""
+        return f"{where}{column}{value}: {self.reason}"
+
+
+class ImportRejected(Exception):
+    """The file was refused; nothing was written. `errors` lists every bad row."""
+
+    def __init__(self, file_name: str, errors: list[RowError], unlisted: int = 0):
+        self.file_name = file_name
+        self.errors = sorted(errors, key=lambda e: (e.row, e.column))
+        self.unlisted = unlisted
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        rows = {e.row for e in self.errors if e.row}
+        lines = [
+            f"{self.file_name}: refused, nothing was written. "
+            f"{len(self.errors) + self.unlisted} problem(s) in {len(rows)} or more row(s)."
+        ]
+        lines += [f"  {e}" for e in self.errors[:MAX_ERRORS_SHOWN]]
+        rest = len(self.errors) - MAX_ERRORS_SHOWN + self.unlisted
+        if rest > 0:
+            lines.append(f"  … and {rest} more problem(s)")
+        return "\n".join(lines)
+
+
+def _parse(column: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series, str]:
+    """Typed values, a mask of cells that do not parse, and the reason for them."""
+    stripped = raw.str.strip()
+    empty = stripped == ""
+    kind = column.type
+    if kind in ("id", "text"):
+        values = (stripped if kind == "id" else raw).where(~empty, None)
+        return values, pd.Series(False, index=raw.index), ""
+    if kind == "int":
+        cleaned = stripped.str.replace(_SPACES, "", regex=True).str.replace(
+            r"[.,]0+$", "", regex=True
+        )
+        bad = ~empty & ~cleaned.str.fullmatch(r"[+-]?\d+")
+        values = pd.to_numeric(cleaned.where(~empty & ~bad), errors="coerce").astype("Int64")
+        return values, bad, "not a whole number"
+    if kind in ("number", "pct"):
+        cleaned = stripped.str.replace(_SPACES, "", regex=True).str.replace(",", ".", regex=False)
+        if kind == "pct":
+            cleaned = cleaned.str.removesuffix("%")
+        values = pd.to_numeric(cleaned.where(~empty), errors="coerce")
+        reason = "not a percentage (write 80, 80 % or 80%)" if kind == "pct" else "not a number"
+        return values, ~empty & values.isna(), reason
+    if kind == "date":
+        return _parse_dates(stripped, empty)
+    if kind == "bool":
+        lowered = stripped.str.lower()
+        values = lowered.map(lambda v: True if v in _TRUE else False if v in _FALSE else None)
+        bad = ~empty & values.isna()
+        return values.where(~empty, False).astype(bool), bad, "not true or false"
+    if kind == "choice":
+        lowered = stripped.str.lower().map(lambda v: column.aliases.get(v, v))
+        bad = ~empty & ~lowered.isin(column.choices)
+        return lowered.where(~empty, None), bad, "must be one of " + ", ".join(column.choices)
+    raise ValueError(f"unknown column type {kind}")
+
+
+def _parse_dates(stripped: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series, str]:
+    iso = stripped.str.match(_ISO_DATE)
+    finnish = stripped.str.match(_FINNISH_DATE)
+    values = pd.Series(pd.NaT, index=stripped.index, dtype="datetime64[us]")
+    if iso.any():
+        parsed = pd.to_datetime(stripped[iso].str[:10], format="%Y-%m-%d", errors="coerce")
+        values[iso] = parsed
+    if finnish.any():
+        values[finnish] = pd.to_datetime(stripped[finnish], format="%d.%m.%Y", errors="coerce")
+    bad = ~empty & values.isna()
+    return (
+        values.dt.date.where(~values.isna(), None),
+        bad,
+        "not a date (write 2019-04-30 or 30.4.2019)",
+    )
+
+
+class _Checker:
+    """Collects the errors of one file so that every bad row is reported, not just the first."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.raw = frame
+        self.errors: list[RowError] = []
+        self.unlisted = 0  # errors past the report's length are counted, not kept
+
+    def flag(self, mask: pd.Series, column: str, reason: str) -> None:
+        bad = mask[mask].index
+        for index in bad[:MAX_ERRORS_SHOWN]:
+            value = str(self.raw.at[index, column]) if column in self.raw.columns else ""
+            self.add(int(index) + 2, column, value, reason)
+        self.unlisted += max(len(bad) - MAX_ERRORS_SHOWN, 0)
+
+    def add(self, row: int, column: str, value: str, reason: str) -> None:
+        self.errors.append(RowError(row, column, value, reason))
+
+
+def validate(con, kind: Kind, frame: pd.DataFrame, file_name: str, today: date) -> pd.DataFrame:
+    """Parse every cell and apply the kind's rules; return the rows as they will be stored."""
+    if frame.empty:
+        raise ImportRejected(file_name, [RowError(0, "", "", "the file has a header but no rows")])
+    check = _Checker(frame)
+    staged = pd.DataFrame(index=frame.index)
+    if kind.name == "survey_results":
+        frame, staged["suppressed"] = _blank_suppression_marks(frame)
+    for column in kind.columns:
+        if column.name not in frame.columns:
+            continue
+        raw = frame[column.name].astype(str)
+        values, bad, reason = _parse(column, raw)
+        check.flag(bad, column.name, reason)
+        if column.required:
+            check.flag(raw.str.strip() == "", column.name, "a value is required")
+        _check_bounds(check, column, raw, values, bad)
+        staged[column.name] = values
+    for column in kind.columns:
+        if column.type == "date" and column.name in staged.columns:
+            future = staged[column.name].map(lambda d: d is not None and d > today)
+            check.flag(future, column.name, "the date is in the future")
+    staged = RULES[kind.name](con, check, staged, frame)
+    _check_duplicate_keys(check, kind, staged)
+    if check.errors:
+        raise ImportRejected(file_name, check.errors, check.unlisted)
+    return staged
+
+
+def _check_bounds(check: _Checker, column: Column, raw, values, bad) -> None:
+    if column.type in ("id", "text"):
+        too_long = raw.str.len() > column.max_len
+        check.flag(too_long, column.name, f"longer than {column.max_len} characters")
+        return
+    if column.minimum is not None and column.type in ("int", "number", "pct"):
+        check.flag(
+            ~bad & (values < column.minimum).fillna(False), column.name, f"below {column.minimum:g}"
+        )
+    if column.maximum is not None and column.type in ("int", "number", "pct"):
+        check.flag(
+            ~bad & (values > column.maximum).fillna(False), column.name, f"above {column.maximum:g}"
+        )
+
+
+def _check_duplicate_keys(check: _Checker, kind: Kind, staged: pd.DataFrame) -> None:
+    key = [c for c in kind.key if c in staged.columns]
+    if kind.name == "survey_responses":
+        key = ["round_id", "unit_id", "respondent"] if "respondent" in staged.columns else []
+    if kind.name == "units" and "as_of" in staged.columns:
+        key = ["unit_id", "as_of"]
+    if not key:
+        return
+    rows = staged.index.to_series()
+    first_rows = rows.groupby([staged[c] for c in key], dropna=False).transform("min")
+    duplicate = rows != first_rows
+    for index in duplicate[duplicate].index:
+        value = " / ".join(str(staged.at[index, c]) for c in key)
+        reason = f"the same {' + '.join(key)} is also on row {first_rows[index] + 2}"
+        check.add(int(index) + 2, key[0], value, reason)
+
+
+def _existing(con, sql: str) -> set[str]:
+    return set(store.read(con, sql).iloc[:, 0].astype(str))
+
+
+def _must_exist(
+    check: _Checker, staged: pd.DataFrame, column: str, known: set[str], what: str
+) -> None:
+    if column in staged.columns:
+        values = staged[column]
+        check.flag(values.notna() & ~values.isin(known), column, f"no such {what}")
+
+
+def _after(check, staged, later: str, earlier: str, reason: str) -> None:
+    if later in staged.columns and earlier in staged.columns:
+        both = staged[later].notna() & staged[earlier].notna()
+        check.flag(
+            both & (staged[later] < staged[earlier]).where(both, False).astype(bool), later, reason
+        )
+
+
+def _home_org(con) -> str:
+    homes = _existing(con, "SELECT org_id FROM organisations WHERE home")
+    return next(iter(homes), store.HOME_ORG_ID)
+
+
+def _rules_organisations(con, check, staged, frame):
+    if "home" in staged.columns and staged["home"].sum() > 1:
+        check.flag(staged["home"], "home", "only one organisation can be the home organisation")
+    return staged
+
+
+def _rules_units(con, check, staged, frame):
+    orgs = _existing(con, "SELECT org_id FROM organisations")
+    if "org_id" not in staged.columns:
+        staged["org_id"] = None
+    staged["org_id"] = staged["org_id"].fillna(_home_org(con))
+    _must_exist(check, staged, "org_id", orgs, "organisation")
+    known = _existing(con, "SELECT unit_id FROM units") | set(staged["unit_id"].dropna())
+    _must_exist(check, staged, "parent_id", known, "parent unit")
+    if "supervisors" in staged.columns:
+        too_many = (staged["supervisors"] > staged["headcount"]).fillna(False)
+        check.flag(too_many, "supervisors", "more supervisors than headcount")
+    _check_cycles(con, check, staged)
+    return staged
+
+
+def _check_cycles(con, check, staged) -> None:
+    if "parent_id" not in staged.columns:
+        return
+    parents = dict(store.read(con, "SELECT unit_id, parent_id FROM units").itertuples(index=False))
+    parents.update(zip(staged["unit_id"], staged["parent_id"], strict=True))
+    for index, unit in staged["unit_id"].items():
+        seen, current = {unit}, parents.get(unit)
+        while current is not None and current in parents:
+            if current in seen:
+                reason = "the parent chain loops back to this unit"
+                check.add(int(index) + 2, "parent_id", str(staged.at[index, "parent_id"]), reason)
+                break
+            seen.add(current)
+            current = parents.get(current)
+
+
+def _rules_ideas(con, check, staged, frame):
+    _must_exist(check, staged, "unit_id", _existing(con, "SELECT unit_id FROM units"), "unit")
+    _must_exist(check, staged, "team_id", _existing(con, "SELECT team_id FROM teams"), "team")
+    for later in ("status_changed_on", "decided_on", "implemented_on"):
+        _after(check, staged, later, "submitted_on", "before the idea was submitted")
+    merged = staged["status"] == "merged"
+    target = (
+        staged["merged_into"]
+        if "merged_into" in staged.columns
+        else pd.Series(None, index=staged.index)
+    )
+    check.flag(
+        merged & target.isna(), "merged_into", "a merged idea must name the idea it was merged into"
+    )
+    ideas = _existing(con, "SELECT idea_id FROM ideas") | set(staged["idea_id"].dropna())
+    _must_exist(check, staged, "merged_into", ideas, "idea")
+    if "merged_into" in staged.columns:
+        check.flag(
+            staged["merged_into"] == staged["idea_id"],
+            "merged_into",
+            "an idea cannot be merged into itself",
+        )
+    if "anonymous" in staged.columns and "submitter" in staged.columns:
+        # An anonymous idea keeps no submitter at all (DESIGN.md, anonymity).
+        staged.loc[staged["anonymous"], "submitter"] = None
+    return staged
+
+
+def _rules_survey_rounds(con, check, staged, frame):
+    _after(check, staged, "closed_on", "opened_on", "the round closes before it opens")
+    return staged
+
+
+def _rules_survey_items(con, check, staged, frame):
+    if "scale_max" in staged.columns:
+        staged["scale_max"] = staged["scale_max"].fillna(5)
+    return staged
+
+
+def _rules_survey_responses(con, check, staged, frame):
+    _must_exist(
+        check,
+        staged,
+        "round_id",
+        _existing(con, "SELECT round_id FROM survey_rounds"),
+        "survey round",
+    )
+    _must_exist(check, staged, "unit_id", _existing(con, "SELECT unit_id FROM units"), "unit")
+    items = store.read(con, "SELECT item_id, scale_max FROM survey_items")
+    scale = {str(k).lower(): (str(k), int(v)) for k, v in items.itertuples(index=False)}
+    item_columns = [c for c in frame.columns if c not in ANSWER_COLUMNS_FIXED]
+    for column in item_columns:
+        if column not in scale:
+            check.add(1, column, "", "not an item in the survey catalogue (survey_items)")
+            continue
+        item_id, scale_max = scale[column]
+        raw = frame[column].astype(str).str.strip()
+        values = pd.to_numeric(raw.where(raw.str.fullmatch(r"\d+")), errors="coerce")
+        bad = (raw != "") & ~values.between(1, scale_max)
+        check.flag(bad, column, f"an answer must be a whole number from 1 to {scale_max}, or empty")
+        staged[("item", item_id)] = values.astype("Int8")
+    generated = "row" + (staged.index.to_series() + 2).astype(str)
+    given = staged["respondent"] if "respondent" in staged.columns else None
+    staged["respondent"] = generated if given is None else given.fillna(generated)
+    return staged
+
+
+def _rules_survey_results(con, check, staged, frame):
+    _must_exist(
+        check,
+        staged,
+        "round_id",
+        _existing(con, "SELECT round_id FROM survey_rounds"),
+        "survey round",
+    )
+    _must_exist(check, staged, "unit_id", _existing(con, "SELECT unit_id FROM units"), "unit")
+    _must_exist(
+        check, staged, "org_id", _existing(con, "SELECT org_id FROM organisations"), "organisation"
+    )
+    _must_exist(
+        check, staged, "item_id", _existing(con, "SELECT item_id FROM survey_items"), "survey item"
+    )
+    for column in (
+        "unit_id",
+        "org_id",
+        "item_id",
+        "indicator",
+        "favourable_pct",
+        "mean",
+        "n",
+        "response_rate",
+    ):
+        if column not in staged.columns:
+            staged[column] = None
+    if "favourable_pct" not in frame.columns and "mean" not in frame.columns:
+        check.add(1, "favourable_pct", "", "a favourable_pct or a mean column is required")
+    subject = staged["unit_id"].notna().astype(int) + staged["org_id"].notna().astype(int)
+    check.flag(subject != 1, "unit_id", "give exactly one of unit_id and org_id")
+    measure = staged["item_id"].notna().astype(int) + staged["indicator"].notna().astype(int)
+    check.flag(measure != 1, "item_id", "give exactly one of item_id and indicator")
+    return staged
+
+
+def _blank_suppression_marks(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """A suppression mark (n<10, -, *) is stored as suppressed, never as zero."""
+    suppressed = pd.Series(False, index=frame.index)
+    frame = frame.copy()
+    for column in ("favourable_pct", "mean", "n"):
+        if column in frame.columns:
+            marked = frame[column].astype(str).str.strip().str.match(SUPPRESSION_MARKS)
+            frame.loc[marked, column] = ""
+            suppressed |= marked
+    return frame, suppressed
+
+
+def _rules_teams(con, check, staged, frame):
+    _must_exist(check, staged, "unit_id", _existing(con, "SELECT unit_id FROM units"), "unit")
+    _after(check, staged, "ended_on", "started_on", "the team ends before it starts")
+    return staged
+
+
+def _rules_projects(con, check, staged, frame):
+    _must_exist(check, staged, "team_id", _existing(con, "SELECT team_id FROM teams"), "team")
+    _after(check, staged, "due_on", "started_on", "the due date is before the start")
+    _after(check, staged, "done_on", "started_on", "done before it started")
+    return staged
+
+
+def _rules_milestones(con, check, staged, frame):
+    _must_exist(
+        check, staged, "project_id", _existing(con, "SELECT project_id FROM projects"), "project"
+    )
+    return staged
+
+
+def _rules_activities(con, check, staged, frame):
+    _must_exist(check, staged, "unit_id", _existing(con, "SELECT unit_id FROM units"), "unit")
+    _must_exist(
+        check, staged, "org_id", _existing(con, "SELECT org_id FROM organisations"), "organisation"
+    )
+    if "supervisors" in staged.columns and "participants" in staged.columns:
+        too_many = (staged["supervisors"] > staged["participants"]).fillna(False)
+        check.flag(too_many, "supervisors", "more supervisors than participants")
+    return staged
+
+
+def _rules_practices(con, check, staged, frame):
+    _must_exist(check, staged, "unit_id", _existing(con, "SELECT unit_id FROM units"), "unit")
+    _must_exist(
+        check, staged, "org_id", _existing(con, "SELECT org_id FROM organisations"), "organisation"
+    )
+    _must_exist(check, staged, "idea_id", _existing(con, "SELECT idea_id FROM ideas"), "idea")
+    _must_exist(
+        check, staged, "project_id", _existing(con, "SELECT project_id FROM projects"), "project"
+    )
+    return staged
+
+
+RULES = {
+    "organisations": _rules_organisations,
+    "units": _rules_units,
+    "ideas": _rules_ideas,
+    "survey_rounds": _rules_survey_rounds,
+    "survey_items": _rules_survey_items,
+    "survey_responses": _rules_survey_responses,
+    "survey_results": _rules_survey_results,
+    "teams": _rules_teams,
+    "projects": _rules_projects,
+    "milestones": _rules_milestones,
+    "activities": _rules_activities,
+    "practices": _rules_practices,
+}
