@@ -1040,7 +1040,7 @@ def _build_teams(world: _World, rng: np.random.Generator) -> list[_Team]:
                     name=_team_name(unit, wave),
                     unit=unit_index,
                     started_on=started,
-                    ended_on=ended if ended <= world.as_of else None,
+                    ended_on=ended if ended <= world.as_of - timedelta(days=14) else None,
                     change_agent=unit.change_agent,
                 )
             )
@@ -1133,11 +1133,11 @@ def _idea_arrivals(world: _World, rng: np.random.Generator) -> tuple[np.ndarray,
     unit_starts = np.maximum(starts[None, :], created[:, None])
     days = np.maximum(ends[None, :] - unit_starts + 1, 0)
     middle = (starts + ends) / 2
-    per_staff_year = 0.10 + 0.20 * _ramp(middle, world.programme_start, 0.5)
+    per_staff_year = 0.08 + 0.17 * _ramp(middle, world.programme_start, 0.5)
     season = np.array([_SEASON[m.month - 1] for m in months])
     headcount = np.array([u.headcount for u in world.units], dtype=float)
     eagerness = rng.lognormal(0.0, 0.45, len(world.units))
-    eagerness *= np.array([1.8 if u.pilot else 1.0 for u in world.units])
+    eagerness *= np.array([1.6 if u.pilot else 1.0 for u in world.units])
     boost = np.ones(days.shape)
     for team in world.teams[len(PILOT_UNIT_IDS) :]:  # later teams get their units going too
         boost[team.unit] = np.where(middle >= team.started_on.toordinal(), 1.5, 1.0)
@@ -1176,7 +1176,7 @@ def _idea_fates(world: _World, unit_of, submitted, rng) -> dict[str, np.ndarray]
     # before the programme, and while it was young, ideas waited longer
     era = 1.7 - 0.7 * _ramp(submitted, world.programme_start, 1.0)
     wait = np.ceil(rng.lognormal(math.log(21), 0.85, n) * slowness * era).astype(int)
-    review = np.minimum(np.floor(rng.lognormal(math.log(4), 0.7, n)).astype(int), wait - 1)
+    review = np.minimum(np.floor(rng.lognormal(math.log(7), 0.9, n)).astype(int), wait - 1)
     outcome = rng.choice(4, size=n, p=[0.52, 0.26, 0.08, 0.14])  # yes, no, merged, parked
     trial = rng.random(n) < 0.3
     will_implement = rng.random(n) < 0.72
@@ -1325,17 +1325,19 @@ def _build_projects(world: _World, rng: np.random.Generator) -> None:
         catalogue = PILOT_PROJECTS.get(unit.unit_id, GENERAL_PROJECTS)
         count = int(rng.integers(2, 5))
         chosen = sorted(rng.choice(len(catalogue), size=min(count, len(catalogue)), replace=False))
-        start = team.started_on + timedelta(days=int(rng.integers(0, 30)))
-        for spec_index in chosen:
-            if team.ended_on is not None:  # an ended team started its projects in time to finish
-                start = min(start, team.ended_on - timedelta(days=120))
+        # projects follow one another over the team's life (an ongoing team plans ahead);
+        # an ended team started its last project in time to finish it
+        last_start = (team.ended_on - timedelta(days=120)) if team.ended_on else world.as_of
+        window = (last_start + timedelta(days=45) - team.started_on).days
+        for k, spec_index in enumerate(chosen):
+            offset = window * k // len(chosen) + int(rng.integers(0, 30))
+            start = min(team.started_on + timedelta(days=offset), last_start + timedelta(days=45))
             project_id = f"PRJ{len(projects) + 1:04d}"
             plan = _project_plan(world, team, catalogue[spec_index], start, rng)
             projects.append(_project_row(project_id, team, plan, world.as_of))
             milestones += _milestones(world, project_id, plan, len(milestones), rng)
             if plan.status == "done":
                 done.append((project_id, team.unit, plan.title, plan.done_on))
-            start += timedelta(days=int(rng.integers(45, 150)))
     world.project_rows, world.milestone_rows, world.done_projects = projects, milestones, done
 
 
@@ -1359,7 +1361,7 @@ def _project_plan(world: _World, team: _Team, spec, start: date, rng) -> _Projec
     title, measure, baseline, target = spec
     as_of = world.as_of
     finish_by = team.ended_on or date.max
-    due = min(start + timedelta(days=int(rng.integers(90, 300))), finish_by)
+    due = min(start + timedelta(days=int(rng.integers(120, 330))), finish_by)
     if start > as_of - timedelta(days=7):
         status = "planned"
     elif due <= as_of:
