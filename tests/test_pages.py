@@ -30,7 +30,7 @@ def test_overview_shows_the_periods_figures_in_finnish(city_path, monkeypatch):
     ideas = metric(app, "Ideoita / 100 henkilöä / vuosi")
     assert (ideas.value, ideas.delta) == ("23,8", "+11,8")
     assert metric(app, "Osallistumisaste").value == "5,0\u00a0%"
-    assert metric(app, "Päätökseen kuluneet päivät (mediaani)").delta == "-15"
+    assert metric(app, "Päätösaika, mediaani (pv)").delta == "-15"
     assert any("1.7.2026–30.9.2026" in c.value for c in app.caption)
 
 
