@@ -3,34 +3,47 @@
 Primary suppression hides every group with 1 to threshold-1 respondents. Complementary
 suppression then hides further groups until no hidden group can be worked out by subtraction:
 a group's respondents are its children's plus its own directly placed staff's, so each parent
-gives one equation  parent = children + own staff.  Whenever some equation has exactly one
-unknown and that unknown is protected (a hidden group, or a non-empty own-staff part below the
-threshold), the smallest visible other part of that equation is hidden too, and the check
-starts again. Own-staff parts are never shown, so they count as unknown.
+gives one equation  parent = children + own staff.  Own-staff parts are never shown, so they
+count as unknown; a group with no respondents is known (its emptiness is visible). A part that
+is alone unknown in an equation is deduced and counts as known from then on. There is a leak,
+and the smallest visible other child of that equation (failing that, the parent) is hidden
+too before the check starts again, wherever
+
+- an equation has exactly one unknown part and that part is protected (a hidden group, or a
+  non-empty own-staff part below the threshold), or
+- an equation's parent is known and its unknown parts together hold 1 to threshold-1
+  respondents: their pooled figure would be a figure of too few people.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 ORGANISATION = "ALL"
 
 
 def hidden_groups(
-    parents: dict[str, str | None], respondents: dict[str, int], threshold: int
+    parents: dict[str, str | None],
+    respondents: dict[str, int],
+    threshold: int,
+    *,
+    also_hidden: Iterable[str] = (),
 ) -> set[str]:
     """The groups whose figures must not be shown.
 
     parents maps each group to its parent group (None for the top); respondents gives each
-    group's respondents, its sub-groups included.
+    group's respondents, its sub-groups included (a group left out has none); also_hidden
+    names groups that are hidden already for another reason (a publisher's suppression, or
+    the indicator-level decision when items are checked) and must be protected like the rest.
     """
     children: dict[str, list[str]] = defaultdict(list)
     for group, parent in parents.items():
         if parent is not None:
             children[parent].append(group)
-    hidden = {g for g, n in respondents.items() if 0 < n < threshold}
+    hidden = {g for g, n in respondents.items() if 0 < n < threshold} | set(also_hidden)
     own = {
-        p: respondents.get(p, 0) - sum(respondents.get(c, 0) for c in kids)
+        p: max(respondents.get(p, 0) - sum(respondents.get(c, 0) for c in kids), 0)
         for p, kids in children.items()
     }
     while True:
@@ -42,27 +55,42 @@ def hidden_groups(
 
 def _first_leak(children, respondents, own, hidden, threshold) -> str | None:
     """The next group to hide, or None when no protected figure can be deduced."""
-    known = {g for g, n in respondents.items() if g not in hidden or n == 0}
-    known |= {f"own:{p}" for p, n in own.items() if n <= 0}
+    size = {**respondents, **{f"own:{p}": n for p, n in own.items()}}
+    groups = set(children) | {k for kids in children.values() for k in kids} | set(respondents)
+    known = {g for g in groups if g not in hidden}
+    known |= {f"own:{p}" for p, n in own.items() if n == 0}
     protected = set(hidden) | {f"own:{p}" for p, n in own.items() if 0 < n < threshold}
     progress = True
     while progress:
         progress = False
         for parent, kids in children.items():
-            terms = [parent, *kids, f"own:{parent}"]
-            unknown = [t for t in terms if t not in known]
+            unknown = [t for t in [parent, *kids, f"own:{parent}"] if t not in known]
             if len(unknown) != 1:
                 continue
             if unknown[0] in protected:
-                return _complement(parent, kids, unknown[0], respondents, hidden)
+                leak = _complement(parent, kids, unknown, respondents, hidden)
+                if leak is not None:
+                    return leak
+                continue
             known.add(unknown[0])
             progress = True
+    for parent, kids in children.items():
+        if parent not in known:
+            continue
+        unknown = [t for t in [*kids, f"own:{parent}"] if t not in known]
+        if len(unknown) > 1 and 0 < sum(size.get(t, 0) for t in unknown) < threshold:
+            leak = _complement(parent, kids, unknown, respondents, hidden)
+            if leak is not None:
+                return leak
     return None
 
 
-def _complement(parent, kids, exposed, respondents, hidden) -> str:
-    """The smallest visible sibling of the exposed part, or failing that the parent itself."""
-    visible = [k for k in kids if k != exposed and k not in hidden and respondents.get(k, 0) > 0]
+def _complement(parent, kids, exposed, respondents, hidden) -> str | None:
+    """The smallest visible child outside the exposed parts, failing that the parent, or None
+    when everything that could be hidden already is."""
+    visible = [
+        k for k in kids if k not in exposed and k not in hidden and respondents.get(k, 0) > 0
+    ]
     if visible:
         return min(visible, key=lambda k: (respondents.get(k, 0), k))
-    return parent
+    return None if parent in hidden else parent

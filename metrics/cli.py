@@ -7,6 +7,7 @@ Exit codes, so a scheduled job can tell outcomes apart: 0 done, 1 the file was r
 from __future__ import annotations
 
 import argparse
+import getpass
 import math
 import sys
 import tempfile
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import periods, registry, store
+from metrics import exports, periods, registry, store
 from metrics.contract import KINDS
 from metrics.imports import ImportRejected, import_file
 
@@ -36,7 +37,7 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("kind", choices=list(KINDS))
     load.add_argument("file", type=Path)
     load.add_argument("--round", dest="round_id")
-    load.add_argument("--preset")
+    load.add_argument("--preset", help="a column-mapping preset in data/presets/ (without .toml)")
     load.add_argument("--sheet")
 
     report = commands.add_parser("report", help="print a report as CSV or JSON")
@@ -93,12 +94,26 @@ def _demo(args) -> int:
 
 
 def _import(args) -> int:
-    if args.preset:
-        raise ValueError("column-mapping presets are not available yet")
     con = store.connect()
-    result = import_file(con, args.kind, args.file, round_id=args.round_id, sheet=args.sheet)
+    result = import_file(
+        con,
+        args.kind,
+        args.file,
+        round_id=args.round_id,
+        sheet=args.sheet,
+        preset=args.preset,
+        imported_by=_who(),
+    )
     print(result.summary())
     return EXIT_OK
+
+
+def _who() -> str:
+    """Who ran the import, for the import log: the command line and the account it ran under."""
+    try:
+        return f"command line ({getpass.getuser()})"
+    except Exception:  # no user name in some containers and cron environments
+        return "command line"
 
 
 def _report(args) -> int:
@@ -130,7 +145,8 @@ def format_table(frame: pd.DataFrame, fmt: str) -> str:
     frame = frame.map(lambda v: round(v, 4) if isinstance(v, float) and not math.isnan(v) else v)
     if fmt == "json":
         return frame.to_json(orient="records", date_format="iso", force_ascii=False) + "\n"
-    return frame.to_csv(index=False, lineterminator="\n")
+    # a text cell that a spreadsheet would run as a formula is written with a leading quote
+    return exports.safe_frame(frame).to_csv(index=False, lineterminator="\n")
 
 
 def _backup(args) -> int:

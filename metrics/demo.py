@@ -5,8 +5,8 @@ scale, a third level of day-care centres, schools, libraries and the like. Three
 (viestinta, kaupunkisuunnittelu, varhaiskasvatus) start pilot teams just after a baseline staff
 survey; at the `city` scale more teams follow in yearly waves. What the generator models:
 
-- staff send ideas at 0.1 per person a year before the programme and about 0.3 after it,
-  more in pilot units, fewer in July; submitters are pseudonyms and some ideas are anonymous;
+- staff send ideas at about 0.1 per person a year before the programme and 0.25–0.3 after
+  it, more in pilot units, fewer in July; submitters are pseudonyms, some ideas anonymous;
 - every idea waits a log-normal time for a decision (median about three weeks, slower in a
   few units and before the programme), so old ideas are decided and recent ones still wait,
   some past the 30-day target; accepted ideas are implemented a few months later;
@@ -37,7 +37,6 @@ HOME_ORG_ID = "HOME"
 HOME_NAME = "Esimerkkikaupunki"
 EMAIL_DOMAIN = "esimerkkikaupunki.fi"
 PILOT_UNIT_IDS = ("viestinta", "kaupunkisuunnittelu", "varhaiskasvatus")
-DECISION_TARGET_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class Scale:
 
     name: str
     staff: int
-    units: int  # unit rows in total, sectors included
+    units: int  # units in total, sectors included
     levels: int  # 2: sectors > units; 3: sectors > departments > units
     idea_years: int
     survey_rounds: int
@@ -57,6 +56,7 @@ class Scale:
     peers: int
     new_units: int  # units created during the history
     response_rate: tuple[float, float]
+    practice_share: float  # share of implemented ideas written up as good practices
 
 
 SCALES: dict[str, Scale] = {
@@ -74,6 +74,7 @@ SCALES: dict[str, Scale] = {
         peers=3,
         new_units=0,
         response_rate=(0.60, 0.85),
+        practice_share=0.06,
     ),
     "city": Scale(
         name="city",
@@ -89,6 +90,7 @@ SCALES: dict[str, Scale] = {
         peers=4,
         new_units=8,
         response_rate=(0.60, 0.85),
+        practice_share=0.015,
     ),
 }
 
@@ -193,6 +195,7 @@ _STREAMS = {
     "practices": 5,
     "survey": 6,
     "history": 7,
+    "projects": 8,
 }
 
 # ---------------------------------------------------------------------------- catalogues
@@ -384,6 +387,10 @@ IDEA_TITLES = {
         ("Opasteiden uusiminen {g} sisäänkäynnillä", "opasteet;saavutettavuus"),
         ("Usein kysytyt kysymykset verkkosivuille", "verkkosivut;neuvonta"),
         ("Asiakkaan palvelupolun kuvaaminen", "palvelumuotoilu"),
+        ("Palautelaatikko {g} verkkosivuille", "palaute;verkkosivut"),
+        ("Asiointi ilman ajanvarausta yhtenä iltana viikossa", "aukioloajat"),
+        ("Asiakastiedotteet myös englanniksi ja ruotsiksi", "kielet;tiedotus"),
+        ("Jonotusnumerot tekstiviestillä", "jonotus"),
     ),
     "Työn sujuvuus": (
         ("Yhteinen kalenteri {g} lomille ja poissaoloille", "kalenteri;poissaolot"),
@@ -395,6 +402,10 @@ IDEA_TITLES = {
         ("Lomakkeiden yhtenäistäminen {g} toimipisteissä", "lomakkeet"),
         ("Tiimin tehtävälista yhteiseen näkymään", "tehtävät"),
         ("Sijaisjärjestelyistä sopiminen etukäteen", "sijaiset"),
+        ("Vakiovastaukset usein kysyttyihin sähköposteihin", "sähköposti"),
+        ("Lomakauden sijaissuunnitelma jo keväällä", "sijaiset;lomat"),
+        ("Yhteinen tehtäväjono sähköpostin sijaan", "tehtävät"),
+        ("Yhteiset avainkaapit {g} toimipisteisiin", "avaimet"),
     ),
     "Viestintä": (
         ("Sisäinen uutiskirje kerran kuussa", "uutiskirje"),
@@ -405,6 +416,9 @@ IDEA_TITLES = {
         ("Intranetin hakutoiminnon parantaminen", "intranet"),
         ("Yhteinen Teams-kanava {g} ajankohtaisille asioille", "teams"),
         ("Uusien työntekijöiden esittely kuukausikirjeessä", "perehdytys"),
+        ("Kuukausittainen info {g} henkilöstölle", "info"),
+        ("Päätösten perustelut näkyviin intranetiin", "intranet;päätökset"),
+        ("Kysy johdolta -kanava", "johto;vuorovaikutus"),
     ),
     "Digitalisaatio": (
         ("Paperisten lomakkeiden korvaaminen sähköisillä", "lomakkeet;paperiton"),
@@ -415,6 +429,9 @@ IDEA_TITLES = {
         ("Tablettien käyttöönotto {g} kirjauksissa", "tabletit;kirjaaminen"),
         ("Ohjelmistorobotti kuukausiraportointiin", "robotiikka;raportointi"),
         ("Etäyhteys asiakastapaamisiin", "etäpalvelu"),
+        ("Sähköinen avainhallinta", "kulunvalvonta"),
+        ("Matkalaskut mobiilisovellukseen", "matkalaskut;mobiili"),
+        ("Yhteiset sähköiset lomakepohjat {g} käyttöön", "lomakkeet"),
     ),
     "Työhyvinvointi": (
         ("Taukoliikunta osaksi {g} työpäivää", "liikunta;tauot"),
@@ -425,6 +442,9 @@ IDEA_TITLES = {
         ("Työkierto {g} tiimien välillä", "työkierto"),
         ("Onnistumisten jakaminen viikkopalaverissa", "palaute"),
         ("Ergonomiakartoitus {g} työpisteisiin", "ergonomia"),
+        ("Kävelypalaverit", "liikunta"),
+        ("Yhteinen virkistyspäivä {g} tiimeille", "virkistys"),
+        ("Vertaistuki uusille esihenkilöille", "esihenkilöt"),
     ),
     "Kestävä kehitys": (
         ("Ruokahävikin seuranta ja vähentäminen", "ruokahävikki"),
@@ -435,6 +455,9 @@ IDEA_TITLES = {
         ("Kimppakyydit työmatkoille", "liikkuminen"),
         ("Kertakäyttöastioista luopuminen kokouksissa", "kierrätys"),
         ("Kalusteiden kierrätys toimipisteiden kesken", "kierrätys;kalusteet"),
+        ("Kahvinporot kompostiin", "kierrätys"),
+        ("Sähköiset kokousmateriaalit tulosteiden sijaan", "paperiton"),
+        ("Lämpötilan seuranta {g} tiloissa", "energia"),
     ),
 }
 
@@ -447,6 +470,7 @@ DOMAIN_TITLES = {
         ("Kestävä kehitys", "Ulkovaatteiden kierrätyspiste vanhemmille", "kierrätys"),
         ("Asiakaspalvelu", "Lapsen päivästä kuvaviesti vanhemmille", "vanhemmat"),
         ("Digitalisaatio", "Varhaiskasvatussuunnitelman pohja sähköiseksi", "vasu;lomakkeet"),
+        ("Työhyvinvointi", "Yhteinen suunnitteluaika tiimeille", "suunnitteluaika"),
     ),
     "planning": (
         ("Digitalisaatio", "Kaavoituksen vaiheet karttapalveluun", "kaavoitus;kartat"),
@@ -454,6 +478,7 @@ DOMAIN_TITLES = {
         ("Työn sujuvuus", "Lausuntopyyntöjen seuranta yhteiseen taulukkoon", "lausunnot"),
         ("Työn sujuvuus", "Kaavaselostuksille yhtenäinen pohja", "kaavoitus"),
         ("Asiakaspalvelu", "Karttapohjaiset asukaskyselyt", "asukkaat;kartat"),
+        ("Digitalisaatio", "Rakennuslupien sähköinen neuvonta-aika", "luvat;ajanvaraus"),
     ),
     "comms": (
         ("Viestintä", "Sosiaalisen median julkaisukalenteri koko kaupungille", "some"),
@@ -461,29 +486,68 @@ DOMAIN_TITLES = {
         ("Digitalisaatio", "Intranetin etusivun uudistus", "intranet"),
         ("Työn sujuvuus", "Kuvapankki kaikkien yksiköiden käyttöön", "kuvapankki"),
         ("Viestintä", "Kriisiviestinnän ohjeen päivitys", "kriisiviestintä"),
+        ("Työn sujuvuus", "Tiedotteiden hyväksyntä yhdessä kanavassa", "tiedotteet"),
     ),
     "library": (
         ("Asiakaspalvelu", "Omatoimikirjaston aukioloajan pidentäminen", "aukioloajat"),
         ("Digitalisaatio", "Kirjaston tilojen sähköinen varaus", "tilat;ajanvaraus"),
         ("Kestävä kehitys", "Tavaralainaamo kirjastoon", "kiertotalous"),
+        ("Viestintä", "Kirjaston tapahtumat yhteiseen kalenteriin", "tapahtumat"),
+        ("Asiakaspalvelu", "Kotipalvelukirjaston tilaus verkossa", "kotipalvelu"),
     ),
     "school": (
         ("Digitalisaatio", "Poissaoloilmoitukset sovellukseen", "poissaolot;sovellus"),
         ("Kestävä kehitys", "Kokeiden tulostamisesta luopuminen", "paperiton"),
         ("Työhyvinvointi", "Opettajien vertaismentorointi", "mentorointi"),
+        ("Viestintä", "Wilma-viesteille yhteinen pohja", "wilma"),
+        ("Työn sujuvuus", "Sijaisopettajien perehdytyskansio", "sijaiset;perehdytys"),
+        ("Asiakaspalvelu", "Vanhempainillat myös etänä", "vanhemmat;etäpalvelu"),
     ),
     "food": (
         ("Digitalisaatio", "Ruokailijamäärien ennakkoilmoitus sähköisesti", "ruokahävikki"),
         ("Kestävä kehitys", "Tähteiden punnitus ja seuranta", "ruokahävikki"),
         ("Kestävä kehitys", "Kasvisruokapäivä kahdesti viikossa", "kasvisruoka"),
+        ("Työn sujuvuus", "Ruokalistojen suunnittelu yhteisellä ohjelmalla", "ruokalistat"),
+        ("Asiakaspalvelu", "Erityisruokavalioiden tilaus sähköisesti", "erityisruokavaliot"),
     ),
     "tech": (
         ("Asiakaspalvelu", "Katuvalojen vikailmoitus karttapalvelussa", "vikailmoitus;kartat"),
         ("Viestintä", "Työmaista tekstiviesti lähiasukkaille", "asukkaat;työmaat"),
         ("Digitalisaatio", "Kalustovaraukset sähköiseen järjestelmään", "kalusto"),
+        ("Työn sujuvuus", "Työkoneiden huoltovuorot yhteiseen kalenteriin", "kalusto;huolto"),
+        ("Kestävä kehitys", "Sähkökäyttöiset pienkoneet viheralueille", "energia;kalusto"),
+        ("Työhyvinvointi", "Lämmin taukotila ulkotöihin", "tauot;työtilat"),
+    ),
+    "culture": (
+        ("Asiakaspalvelu", "Lippujen myynti myös verkkokaupassa", "liput;verkkokauppa"),
+        ("Viestintä", "Tapahtumakalenteri koko kaupungille", "tapahtumat"),
+        ("Kestävä kehitys", "Lavasteiden ja rekvisiitan kierrätys", "kierrätys"),
+    ),
+    "sports": (
+        ("Digitalisaatio", "Vuorovarausten sähköinen haku", "vuorovaraus"),
+        ("Asiakaspalvelu", "Uimahallin ruuhkatilanne verkkoon", "ruuhka"),
+        ("Kestävä kehitys", "Kenttien valaistus ajastimella", "energia"),
+    ),
+    "youth": (
+        ("Viestintä", "Nuorisotilojen aukiolot someen", "some;aukioloajat"),
+        ("Asiakaspalvelu", "Nuorten palautekysely kerran vuodessa", "palaute;nuoret"),
+        ("Digitalisaatio", "Chat-palvelu nuorille iltaisin", "chat;nuoret"),
+    ),
+    "employment": (
+        ("Asiakaspalvelu", "Työnhakijoiden ryhmäinfot etänä", "etäpalvelu"),
+        ("Työn sujuvuus", "Yrityskäyntien yhteinen kalenteri", "yritykset;kalenteri"),
+        ("Digitalisaatio", "Palkkatukihakemuksen sähköinen tarkistuslista", "palkkatuki"),
+    ),
+    "admin": (
+        ("Työn sujuvuus", "Hyväksymiskierrosten lyhentäminen", "hyväksyntä"),
+        ("Digitalisaatio", "Sopimusten sähköinen arkisto", "sopimukset;arkisto"),
+        ("Viestintä", "Palveluluettelo intranetiin", "intranet"),
     ),
 }
-_DOMAIN_TITLE_SHARE = 0.35
+_DOMAIN_TITLE_SHARE = 0.25
+# Endings that vary a title: the same idea comes in many shapes.
+_TITLE_ENDINGS = (" kokeiluna", " koko yksikössä", " ensin yhdessä tiimissä", " ensi vuoden alusta")
+_TITLE_ENDING_SHARE = 0.3
 
 _IDEA_REASONS = (
     "Nykyinen käytäntö vie turhaan aikaa.",
@@ -649,6 +713,14 @@ PROGRAMME_CHANGE_REL = {
     "change_leadership": 0.25,
     "wellbeing": 0.0,
 }
+# How far pilot and team units move on the latent scale at full progress: about +20 pp of
+# favourable share in change leadership and internal communication, +8 pp in satisfaction.
+PILOT_EFFECT = {
+    "satisfaction": 0.35,
+    "internal_communication": 0.95,
+    "change_leadership": 0.95,
+    "wellbeing": 0.0,
+}
 # Cut points of the latent attitude: answer = 1 + number of cuts below it, so 4–5
 # (favourable) means the attitude is above 0.
 _ANSWER_CUTS = np.array([-2.4, -1.2, 0.0, 1.7])
@@ -679,7 +751,7 @@ def write_demo_files(
         _write(out, "organisations", _organisation_rows(params)),
         _write(out, "units", _unit_rows(world)),
         _write(out, "teams", _team_rows(world)),
-        _write(out, "ideas", world.idea_rows),
+        _write(out, "ideas", world.idea_rows, as_text=False),
         _write(out, "projects", world.project_rows),
         _write(out, "milestones", world.milestone_rows),
         _write(out, "activities", _activity_rows(world, _rng(seed, "activities"))),
@@ -755,18 +827,18 @@ class _Team:
 @dataclass
 class _World:
     scale: Scale
-    seed: int
     as_of: date
     units: list[_Unit]
     rounds: list[_Round]
     programme_start: date
     ideas_from: date
     teams: list[_Team]
+    # filled in by _build_ideas and _build_projects
     idea_rows: list[list] | None = None
-    implemented_ideas: list[tuple[str, int, str, str, date]] | None = None
+    implemented_ideas: list[tuple] | None = None  # idea_id, unit, title, tags, date, hours
     project_rows: list[list] | None = None
     milestone_rows: list[list] | None = None
-    done_projects: list[tuple[str, int, str, date]] | None = None
+    done_projects: list[tuple] | None = None  # project_id, unit, title, done_on
 
 
 def _rng(seed: int, stream: str) -> np.random.Generator:
@@ -781,10 +853,10 @@ def _build_world(scale: Scale, seed: int, as_of: date) -> _World:
     )
     ideas_from = _years_before(as_of, scale.idea_years) + timedelta(days=1)
     _place_new_units(units, scale, _rng(seed, "history"), as_of)
-    world = _World(scale, seed, as_of, units, rounds, programme_start, ideas_from, [])
+    world = _World(scale, as_of, units, rounds, programme_start, ideas_from, [])
     world.teams = _build_teams(world, _rng(seed, "teams"))
     _build_ideas(world, _rng(seed, "ideas"))
-    _build_projects(world, _rng(seed, "teams"))
+    _build_projects(world, _rng(seed, "projects"))
     return world
 
 
@@ -813,7 +885,8 @@ def _unit_tree(scale: Scale, rng: np.random.Generator) -> list[_Unit]:
             if scale.levels == 2 and not at_imatra:
                 continue
             parent = sectors[index].unit_id
-            unit = _Unit(_slug(name), name, parent, index, genitive, domain, staff, staff <= 6)
+            small = staff <= _SMALL_STAFF
+            unit = _Unit(_slug(name), name, parent, index, genitive, domain, staff, small)
             departments.append(unit)
     if scale.levels == 3:
         children = _department_children(scale, departments, len(sectors), rng)
@@ -961,7 +1034,7 @@ def _place_new_units(
     units: list[_Unit], scale: Scale, rng: np.random.Generator, as_of: date
 ) -> None:
     """Create a few units during the history and let some units grow, for the headcount history."""
-    leaves = [i for i, u in enumerate(units) if _is_leaf(units, u) and not u.pilot]
+    leaves = [i for i in _leaves(units) if not units[i].pilot]
     chosen = rng.choice(leaves, size=min(scale.new_units, len(leaves)), replace=False)
     history_days = (as_of - _years_before(as_of, scale.idea_years)).days
     for i in sorted(chosen.tolist()):
@@ -974,8 +1047,10 @@ def _place_new_units(
                 units[i].grew_on = _years_before(as_of, 2)
 
 
-def _is_leaf(units: list[_Unit], unit: _Unit) -> bool:
-    return unit.parent_id is not None and not any(u.parent_id == unit.unit_id for u in units)
+def _leaves(units: list[_Unit]) -> list[int]:
+    """Units with a parent and no units under them."""
+    parents = {u.parent_id for u in units}
+    return [i for i, u in enumerate(units) if u.parent_id is not None and u.unit_id not in parents]
 
 
 def _unit_rows(world: _World) -> list[list]:
@@ -1053,11 +1128,10 @@ def _team_units(units, wave, size, teams, rng) -> list[int]:
     taken = {t.unit for t in teams}
     candidates = [
         i
-        for i, u in enumerate(units)
-        if _is_leaf(units, u)
-        and not u.pilot
-        and u.headcount >= 15
-        and u.created_on is None
+        for i in _leaves(units)
+        if not units[i].pilot
+        and units[i].headcount >= 15
+        and units[i].created_on is None
         and i not in taken
     ]
     return sorted(rng.choice(candidates, size=size, replace=False).tolist())
@@ -1085,39 +1159,48 @@ def _build_ideas(world: _World, rng: np.random.Generator) -> None:
     _point_merged_ideas(fate, unit_of)
     submitters = _idea_submitters(world, unit_of, rng)
     texts = _idea_texts(world, unit_of, rng)
+    for i, target in enumerate(fate["merged_into"].tolist()):
+        if target >= 0:  # a duplicate is merged: it was the same idea, sent again
+            for field in ("title", "category", "tags"):
+                texts[field][i] = texts[field][target]
     teams = _idea_teams(world, unit_of, submitted, rng)
     benefits = _idea_benefits(fate["status"], rng)
+    # the idea file is the big one: its cells are made strings here, dates from a lookup
+    iso = {0: ""} | {
+        day: date.fromordinal(day).isoformat()
+        for day in range(world.ideas_from.toordinal(), world.as_of.toordinal() + 1)
+    }
+    submitted_on, changed = submitted.tolist(), fate["changed"].tolist()
+    decided, implemented_on = fate["decided"].tolist(), fate["implemented"].tolist()
     rows, implemented = [], []
-    for i in range(len(unit_of)):
+    for i, unit_index in enumerate(unit_of.tolist()):
         idea_id = f"I{i + 1:06d}"
-        unit = world.units[unit_of[i]]
         status = fate["status"][i]
         hours, euros = benefits[i]
-        anonymous = submitters[i] is None
         rows.append(
             [
                 idea_id,
-                unit.unit_id,
-                _day(submitted[i]),
+                world.units[unit_index].unit_id,
+                iso[submitted_on[i]],
                 texts["title"][i],
                 status,
                 texts["description"][i],
                 texts["category"][i],
-                _day(fate["changed"][i]),
-                _day(fate["decided"][i]),
-                _day(fate["implemented"][i]),
+                iso[changed[i]],
+                iso[decided[i]],
+                iso[implemented_on[i]],
                 submitters[i] or "",
-                anonymous,
+                "true" if submitters[i] is None else "false",
                 _idea_id(fate["merged_into"][i]),
                 teams[i],
-                hours,
-                euros,
+                "" if hours is None else str(hours),
+                "" if euros is None else str(euros),
             ]
         )
         if status == "implemented" and hours is not None:
             implemented.append(
-                (idea_id, int(unit_of[i]), texts["title"][i], texts["tags"][i],
-                 _day(fate["implemented"][i]), hours)
+                (idea_id, unit_index, texts["title"][i], texts["tags"][i],
+                 date.fromordinal(implemented_on[i]), hours)
             )  # fmt: skip
     world.idea_rows = rows
     world.implemented_ideas = implemented
@@ -1256,7 +1339,7 @@ def _idea_texts(world: _World, unit_of: np.ndarray, rng) -> dict[str, list[str]]
     n = len(unit_of)
     names = [c for c, _ in CATEGORIES]
     category = rng.choice(len(names), size=n, p=[p for _, p in CATEGORIES])
-    pick, domain_pick = rng.random(n), rng.random(n)
+    pick, domain_pick, ending = rng.random(n), rng.random(n), rng.random(n)
     described = rng.random(n) < 0.75
     reason = rng.integers(0, len(_IDEA_REASONS), n)
     offer = rng.integers(0, len(_IDEA_OFFERS), n)
@@ -1270,6 +1353,8 @@ def _idea_texts(world: _World, unit_of: np.ndarray, rng) -> dict[str, list[str]]
             cat = names[category[i]]
             template, tags = IDEA_TITLES[cat][int(pick[i] * len(IDEA_TITLES[cat]))]
             title = template.format(g=unit.genitive)
+        if ending[i] < _TITLE_ENDING_SHARE:
+            title += _TITLE_ENDINGS[int(ending[i] / _TITLE_ENDING_SHARE * len(_TITLE_ENDINGS))]
         out["title"].append(title)
         out["category"].append(cat)
         out["tags"].append(tags)
@@ -1324,20 +1409,31 @@ def _build_projects(world: _World, rng: np.random.Generator) -> None:
         unit = world.units[team.unit]
         catalogue = PILOT_PROJECTS.get(unit.unit_id, GENERAL_PROJECTS)
         count = int(rng.integers(2, 5))
-        chosen = sorted(rng.choice(len(catalogue), size=min(count, len(catalogue)), replace=False))
-        # projects follow one another over the team's life (an ongoing team plans ahead);
-        # an ended team started its last project in time to finish it
-        last_start = (team.ended_on - timedelta(days=120)) if team.ended_on else world.as_of
-        window = (last_start + timedelta(days=45) - team.started_on).days
+        order = rng.permutation(len(catalogue)).tolist()
+        chosen = sorted(order[:count])
+        # projects follow one another over the team's life: an ongoing team's latest project
+        # is under way now, an ended team started its last one in time to finish it
+        if team.ended_on is not None:
+            last_start = team.ended_on - timedelta(days=int(rng.integers(120, 240)))
+        else:
+            last_start = world.as_of - timedelta(days=int(rng.integers(30, 180)))
+        window = max((last_start - team.started_on).days, 0)
         for k, spec_index in enumerate(chosen):
-            offset = window * k // len(chosen) + int(rng.integers(0, 30))
-            start = min(team.started_on + timedelta(days=offset), last_start + timedelta(days=45))
+            offset = window * k // (len(chosen) - 1) + int(rng.integers(0, 21))
+            start = team.started_on + timedelta(days=offset)
             project_id = f"PRJ{len(projects) + 1:04d}"
             plan = _project_plan(world, team, catalogue[spec_index], start, rng)
             projects.append(_project_row(project_id, team, plan, world.as_of))
             milestones += _milestones(world, project_id, plan, len(milestones), rng)
             if plan.status == "done":
                 done.append((project_id, team.unit, plan.title, plan.done_on))
+        if team.ended_on is None and count < len(catalogue) and rng.random() < 0.5:
+            # an ongoing team often has its next project agreed but not started
+            project_id = f"PRJ{len(projects) + 1:04d}"
+            start = world.as_of + timedelta(days=int(rng.integers(14, 90)))
+            plan = _project_plan(world, team, catalogue[order[count]], start, rng)
+            projects.append(_project_row(project_id, team, plan, world.as_of))
+            milestones += _milestones(world, project_id, plan, len(milestones), rng)
     world.project_rows, world.milestone_rows, world.done_projects = projects, milestones, done
 
 
@@ -1365,11 +1461,11 @@ def _project_plan(world: _World, team: _Team, spec, start: date, rng) -> _Projec
     if start > as_of - timedelta(days=7):
         status = "planned"
     elif due <= as_of:
-        status = str(rng.choice(["done", "stopped", "late"], p=[0.75, 0.1, 0.15]))
+        status = str(rng.choice(["done", "stopped", "late"], p=[0.7, 0.1, 0.2]))
         if status == "late" and team.ended_on is not None:
             status = "done"  # a team that has ended has closed its projects
     else:
-        status = str(rng.choice(["on_track", "at_risk"], p=[0.7, 0.3]))
+        status = str(rng.choice(["on_track", "at_risk"], p=[0.6, 0.4]))
     elapsed = min(max((as_of - start).days / max((due - start).days, 1), 0.0), 1.0)
     progress, phase, reached, result = _project_state(status, elapsed, baseline, target, rng)
     done_on = None
@@ -1389,7 +1485,7 @@ def _project_state(status: str, elapsed: float, baseline, target, rng):
         result = target if rng.random() < 0.65 else baseline + (target - baseline) * 0.7
         return 100, "act", 1.0, result
     if status == "stopped":
-        return int(elapsed * 50), "do", 0.4, None
+        return int(rng.integers(15, 60)), "do", 0.4, None
     if status == "late":
         return int(rng.integers(60, 91)), "check", 0.75, partial
     if status == "planned":
@@ -1397,7 +1493,7 @@ def _project_state(status: str, elapsed: float, baseline, target, rng):
     progress = int(np.clip(elapsed * 100 + rng.normal(0, 8), 5, 95))
     reached = elapsed
     if status == "at_risk":  # behind: less done, fewer checkpoints reached
-        progress, reached = max(progress - 25, 0), elapsed * 0.6
+        progress, reached = max(int(progress * 0.6), 5), elapsed * 0.6
     phase = "plan" if progress < 25 else "do" if progress < 75 else "check"
     return progress, phase, reached, partial if progress >= 40 else None
 
@@ -1580,7 +1676,8 @@ def _practice_rows(world: _World, rng: np.random.Generator) -> list[list]:
     """Good practices written up from implemented ideas, finished projects and the peers."""
     rows = []
     for idea_id, unit_index, title, tags, implemented_on, hours in world.implemented_ideas:
-        if rng.random() >= 0.05 and hours < 200:  # the biggest benefits always get written up
+        # the biggest benefits always get written up, a few others besides
+        if hours < 300 and rng.random() >= world.scale.practice_share:
             continue
         published = implemented_on + timedelta(days=int(rng.integers(14, 60)))
         if published > world.as_of:
@@ -1596,11 +1693,9 @@ def _practice_rows(world: _World, rng: np.random.Generator) -> list[list]:
         if published > world.as_of or rng.random() >= 0.6:
             continue
         unit = world.units[unit_index]
-        summary = (
-            f"{unit.name} kehitti toimintaansa pilottiprojektissa: {title[0].lower()}{title[1:]}."
-        )
+        summary = f"{unit.name} kehitti toimintaansa projektissa: {title[0].lower()}{title[1:]}."
         rows.append([project_id, title, summary, unit.unit_id, None, None, project_id,
-                     "pilotti;projekti", published])  # fmt: skip
+                     "kehittämisprojekti", published])  # fmt: skip
     rows += _peer_practices(world, rng)
     rows.sort(key=lambda r: (r[8], r[0] or ""))
     return [[f"GP{k + 1:04d}"] + row[1:] for k, row in enumerate(rows)]
@@ -1668,7 +1763,10 @@ def _survey_model(world: _World, rng: np.random.Generator) -> _SurveyModel:
     general = rng.normal(0, 0.35, n)
     sector = rng.normal(0, 0.15, len(SECTORS))[[u.sector for u in world.units]]
     base = general[:, None] + sector[:, None] + rng.normal(0, 0.3, (n, len(INDICATORS)))
-    trend = _unit_trends(world, rng)
+    trend, boosted = _unit_trends(world, rng)
+    pilot_effect = np.array([PILOT_EFFECT[i] for i in INDICATORS]) * rng.uniform(
+        0.85, 1.15, (n, len(INDICATORS))
+    )
     low, high = world.scale.response_rate
     response_rate = rng.uniform(low, high, n)
     weights = np.array([u.headcount for u in world.units]) * response_rate
@@ -1678,31 +1776,40 @@ def _survey_model(world: _World, rng: np.random.Generator) -> _SurveyModel:
         level = _solve(lambda c, k=k: _org_favourable(c + base[:, k], weights, k), start)
         base[:, k] += level
         target = start * (1 + PROGRAMME_CHANGE_REL[indicator])
-        size = _solve(
-            lambda d, k=k: _org_favourable(base[:, k] + d * trend[:, k], weights, k), target
-        )
-        effect[:, k] = size * trend[:, k]
+
+        def change(d: float, k: int = k) -> np.ndarray:  # pilots fixed, the others scaled
+            return np.where(boosted, pilot_effect[:, k], d * trend[:, k])
+
+        size = _solve(lambda d, k=k: _org_favourable(base[:, k] + change(d), weights, k), target)
+        effect[:, k] = change(size)
     return _SurveyModel(base, effect, weights, response_rate)
 
 
-def _unit_trends(world: _World, rng) -> np.ndarray:
-    """How strongly each unit follows the programme: pilots and team units most, some decline."""
+def _unit_trends(world: _World, rng) -> tuple[np.ndarray, np.ndarray]:
+    """How strongly each unit follows the programme, and which units run pilot or team projects.
+
+    A little over half the units improve, the rest stay flat or decline; pilot and team units
+    (the second array) improve by PILOT_EFFECT whatever the scale.
+    """
     n = len(world.units)
-    kind = rng.choice(3, size=n, p=[0.45, 0.35, 0.20])  # improving, flat, declining
+    kind = rng.choice(3, size=n, p=[0.55, 0.28, 0.17])  # improving, flat, declining
     multiplier = np.select(
         [kind == 0, kind == 1, kind == 2],
-        [rng.uniform(1.0, 1.8, n), rng.uniform(-0.15, 0.25, n), rng.uniform(-0.8, -0.3, n)],
+        [rng.uniform(1.3, 2.1, n), rng.uniform(-0.1, 0.3, n), rng.uniform(-0.5, -0.1, n)],
     )
     team_units = {t.unit for t in world.teams}
     boosted = np.array([u.pilot or i in team_units for i, u in enumerate(world.units)])
-    multiplier = np.where(boosted, rng.uniform(2.0, 2.6, n), multiplier)
-    return multiplier[:, None] * rng.uniform(0.8, 1.2, (n, len(INDICATORS)))
+    return multiplier[:, None] * rng.uniform(0.8, 1.2, (n, len(INDICATORS))), boosted
+
+
+# Quadrature over a respondent's own mood, which spreads each unit's answers.
+_GAUSS_HERMITE = np.polynomial.hermite_e.hermegauss(20)
 
 
 def _org_favourable(level: np.ndarray, weights: np.ndarray, indicator: int) -> float:
     """Expected favourable share of the whole organisation given each unit's latent level."""
     shifts = np.array([s for _, ind, _, s, *_ in SURVEY_ITEMS if ind == INDICATORS[indicator]])
-    nodes, node_weights = np.polynomial.hermite_e.hermegauss(20)
+    nodes, node_weights = _GAUSS_HERMITE
     spread = math.hypot(_PERSON_SD, _PERSON_INDICATOR_SD)
     z = level[:, None, None] + shifts[None, :, None] + spread * nodes[None, None, :]
     share = (1 / (1 + np.exp(-z)) * node_weights).sum(axis=2) / node_weights.sum()
@@ -1784,19 +1891,23 @@ def _write_answers(path: Path, round_id: str, world: _World, unit_of, answers, r
 # ------------------------------------------------------------------------------- helpers
 
 
-def _write(out: Path, kind: str, rows: list[list]) -> DemoFile:
+def _write(out: Path, kind: str, rows: list[list], *, as_text: bool = True) -> DemoFile:
+    """One contract CSV; as_text=False for rows whose cells are already strings."""
     path = out / f"{kind}.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS[kind])
-        writer.writerows([_cell(v) for v in row] for row in rows)
+        writer.writerows(([_cell(v) for v in row] for row in rows) if as_text else rows)
     return DemoFile(kind, path)
 
 
 def _cell(value) -> str:
+    kind = type(value)  # exact types first: this runs for every cell of the large files
+    if kind is str:
+        return value
     if value is None:
         return ""
-    if isinstance(value, bool | np.bool_):
+    if kind is bool or kind is np.bool_:
         return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
@@ -1807,10 +1918,6 @@ def _number(x: float) -> str:
     """A measure value as written in the file: whole numbers without decimals."""
     rounded = round(float(x), 1)
     return str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
-
-
-def _day(ordinal) -> date | None:
-    return date.fromordinal(int(ordinal)) if ordinal else None
 
 
 def _ramp(days: np.ndarray, start: date, years: float, concave: bool = False) -> np.ndarray:

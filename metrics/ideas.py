@@ -1,39 +1,60 @@
-"""Idea metrics (definitions in DESIGN.md). An idea belongs to the period it was submitted in."""
+"""Idea metrics (definitions in DESIGN.md). An idea belongs to the period it was submitted in.
+
+Reading only: the form's and the triage's writes live in metrics/idea_actions.py.
+"""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
 
-from metrics import store
-from metrics.contract import DECIDED_STATUSES
+from metrics import settings, store, units
+from metrics.contract import DECIDED_STATUSES, IDEA_STATUSES
 from metrics.periods import Period
-from metrics.units import SCOPE_SQL
+from metrics.units import HEADCOUNT_ON_SQL, SCOPE_SQL
+
+# Ideas waiting for a decision: the backlog.
+WAITING_STATUSES = ("new", "in_review")
+# Age and waiting-time bands in days, (from, to) inclusive; None = no upper end.
+DAY_BANDS = ((0, 7), (8, 14), (15, 30), (31, 60), (61, 90), (91, 180), (181, None))
+# The idea list shows at most this many ideas (the newest); the count says how many matched.
+LIST_LIMIT = 500
+# The monthly flow shows at least this many months, ending with the period's last month.
+FLOW_MONTHS = 12
 
 # The decision date: decided_on, or for a decided idea without one, the day its status changed.
 DECIDED_ON_SQL = "coalesce(i.decided_on, i.status_changed_on)"
+# The implementation date, likewise.
+IMPLEMENTED_ON_SQL = "coalesce(i.implemented_on, i.status_changed_on)"
+_DECIDED = f"i.status IN {tuple(DECIDED_STATUSES)}"
+_WAITING = f"i.status IN {tuple(WAITING_STATUSES)}"
 
 COHORT_SQL = f"""
     WITH scope AS ({SCOPE_SQL})
     SELECT i.*, {DECIDED_ON_SQL} AS decision_date,
-           i.status IN {tuple(DECIDED_STATUSES)} AS is_decided
+           {_DECIDED} AS is_decided
     FROM ideas i JOIN scope USING (unit_id)
     WHERE i.submitted_on BETWEEN $start AND $end
 """
 
+# Days from submission to decision of the cohort's decided ideas.
+DAYS_TO_DECISION_SQL = f"""
+    WITH cohort AS ({COHORT_SQL})
+    SELECT date_diff('day', submitted_on, decision_date) AS days
+    FROM cohort WHERE is_decided AND decision_date IS NOT NULL
+"""
+
 SUMMARY_SQL = f"""
     WITH cohort AS ({COHORT_SQL}),
-    decided AS (
-        SELECT date_diff('day', submitted_on, decision_date) AS days
-        FROM cohort WHERE is_decided AND decision_date IS NOT NULL
-    )
+    decided AS ({DAYS_TO_DECISION_SQL})
     SELECT
         (SELECT count(*) FROM cohort) AS submitted,
         (SELECT count(DISTINCT submitter) FROM cohort) AS submitters,
         (SELECT count(*) FROM cohort WHERE is_decided) AS decided,
         (SELECT count(*) FROM cohort WHERE status = 'implemented') AS implemented,
-        (SELECT count(*) FROM cohort WHERE status IN ('new', 'in_review')) AS waiting,
+        (SELECT count(*) FROM cohort WHERE status IN {tuple(WAITING_STATUSES)}) AS waiting,
         (SELECT quantile_cont(days, 0.5) FROM decided) AS median_days_to_decision,
         (SELECT quantile_cont(days, 0.8) FROM decided) AS p80_days_to_decision
 """
@@ -54,3 +75,424 @@ def first_submission(con) -> date | None:
     """The date of the earliest idea, or None without ideas."""
     value = store.read(con, "SELECT min(submitted_on) AS first FROM ideas").iloc[0, 0]
     return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+# ----------------------------------------------------------------------------- the pipeline
+
+STATUS_COUNTS_SQL = f"""
+    WITH cohort AS ({COHORT_SQL})
+    SELECT status, count(*) AS ideas FROM cohort GROUP BY status
+"""
+
+
+def status_funnel(con, *, period: Period, unit: str | None = None) -> pd.DataFrame:
+    """The cohort by its status now, every status in pipeline order (IDEA_STATUSES).
+
+    status, ideas (count), share (fraction 0–1 of the cohort; NaN without ideas).
+    """
+    params = {"unit": unit, "start": period.start, "end": period.end}
+    counts = store.read(con, STATUS_COUNTS_SQL, params).set_index("status")["ideas"]
+    frame = pd.DataFrame({"status": list(IDEA_STATUSES)})
+    frame["ideas"] = frame["status"].map(counts).fillna(0).astype(int)
+    total = int(frame["ideas"].sum())
+    frame["share"] = frame["ideas"] / total if total else math.nan
+    return frame
+
+
+MONTHLY_FLOW_SQL = f"""
+    WITH scope AS ({SCOPE_SQL}),
+    scoped AS (
+        SELECT i.submitted_on, {DECIDED_ON_SQL} AS decision_date, {_DECIDED} AS is_decided
+        FROM ideas i JOIN scope USING (unit_id)
+    ),
+    months AS (
+        SELECT unnest(generate_series($first::TIMESTAMP, $end::TIMESTAMP, INTERVAL 1 MONTH))::DATE
+            AS month
+    ),
+    sent AS (
+        SELECT date_trunc('month', submitted_on)::DATE AS month, count(*) AS submitted
+        FROM scoped WHERE submitted_on BETWEEN $first AND $end GROUP BY 1
+    ),
+    decided AS (
+        SELECT date_trunc('month', decision_date)::DATE AS month, count(*) AS decided
+        FROM scoped WHERE is_decided AND decision_date BETWEEN $first AND $end GROUP BY 1
+    )
+    SELECT m.month, coalesce(s.submitted, 0) AS submitted, coalesce(d.decided, 0) AS decided
+    FROM months m LEFT JOIN sent s USING (month) LEFT JOIN decided d USING (month)
+    ORDER BY m.month
+"""
+
+
+def flow_start(period: Period) -> date:
+    """The first month the monthly flow shows: FLOW_MONTHS back from the period's last month,
+    or the period's first month if the period is longer."""
+    back = period.end.year * 12 + period.end.month - FLOW_MONTHS
+    start = date(back // 12, back % 12 + 1, 1)
+    return min(start, period.start.replace(day=1))
+
+
+def monthly_flow(con, *, period: Period, unit: str | None = None) -> pd.DataFrame:
+    """Ideas submitted and decisions made per calendar month, for the FLOW_MONTHS months
+    ending with the period's last month (the whole period if it is longer).
+
+    month (the month's first day), submitted (ideas submitted in the month), decided (ideas
+    whose decision — accepted, in_trial, implemented or rejected — is dated in the month,
+    whenever they were submitted).
+    """
+    params = {"unit": unit, "first": flow_start(period), "end": period.end}
+    frame = store.read(con, MONTHLY_FLOW_SQL, params)
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    return frame
+
+
+def _band_sql(days: str) -> str:
+    """A CASE giving the DAY_BANDS index of a day count (bands are constants, not input)."""
+    cases = " ".join(
+        f"WHEN {days} <= {high} THEN {n}" for n, (_, high) in enumerate(DAY_BANDS[:-1])
+    )
+    return f"CASE {cases} ELSE {len(DAY_BANDS) - 1} END"
+
+
+def _bands(counts: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {"from_days": [lo for lo, _ in DAY_BANDS], "to_days": [hi for _, hi in DAY_BANDS]}
+    )
+    counts = counts.set_index("band")
+    for column in columns:
+        frame[column] = frame.index.map(counts[column]).fillna(0).astype(int)
+    frame["to_days"] = frame["to_days"].astype("Int64")
+    return frame
+
+
+DECISION_DAYS_BANDS_SQL = f"""
+    WITH decided AS ({DAYS_TO_DECISION_SQL})
+    SELECT {_band_sql("days")} AS band, count(*) AS ideas FROM decided GROUP BY band
+"""
+
+
+def decision_time_bands(con, *, period: Period, unit: str | None = None) -> pd.DataFrame:
+    """How long the cohort's decided ideas waited for their decision, in DAY_BANDS.
+
+    from_days, to_days (days, inclusive; to_days empty for the last, open band), ideas.
+    The median, the 80th percentile and the ideas still waiting are in idea_summary.
+    """
+    params = {"unit": unit, "start": period.start, "end": period.end}
+    return _bands(store.read(con, DECISION_DAYS_BANDS_SQL, params), ["ideas"])
+
+
+# ----------------------------------------------------------------------------- the backlog
+
+BACKLOG_SQL = f"""
+    WITH scope AS ({SCOPE_SQL})
+    SELECT i.idea_id, i.unit_id, date_diff('day', i.submitted_on, $on) AS age_days
+    FROM ideas i JOIN scope USING (unit_id)
+    WHERE {_WAITING} AND i.submitted_on <= $on
+"""
+
+BACKLOG_BY_AGE_SQL = f"""
+    WITH backlog AS ({BACKLOG_SQL})
+    SELECT {_band_sql("age_days")} AS band, count(*) AS ideas,
+           count(*) FILTER (WHERE age_days > $target) AS overdue
+    FROM backlog GROUP BY band
+"""
+
+BACKLOG_BY_PLACE_SQL = f"""
+    WITH backlog AS ({BACKLOG_SQL})
+    SELECT b.unit_id, u.name AS unit_name, u.change_agent, count(*) AS waiting,
+           count(*) FILTER (WHERE b.age_days > $target) AS overdue, max(b.age_days) AS oldest_days
+    FROM backlog b JOIN units u USING (unit_id)
+    GROUP BY b.unit_id, u.name, u.change_agent
+    ORDER BY overdue DESC, waiting DESC, oldest_days DESC, b.unit_id
+"""
+
+
+def _target(target_days: int | None) -> int:
+    return settings.load().decision_target_days if target_days is None else int(target_days)
+
+
+def backlog_by_age(
+    con, *, on: date, unit: str | None = None, target_days: int | None = None
+) -> pd.DataFrame:
+    """Ideas waiting for a decision (new or in_review) on the day `on`, by age in DAY_BANDS.
+
+    from_days, to_days (age in days since submission, inclusive; to_days empty for the open
+    band), ideas, overdue (of those, waiting longer than the decision target: target_days, by
+    default the setting ideas.decision_target_days, 30 days).
+    """
+    params = {"unit": unit, "on": on, "target": _target(target_days)}
+    return _bands(store.read(con, BACKLOG_BY_AGE_SQL, params), ["ideas", "overdue"])
+
+
+def backlog_by_place(
+    con, *, on: date, unit: str | None = None, target_days: int | None = None
+) -> pd.DataFrame:
+    """Where the backlog waits on the day `on`: one row per unit that has waiting ideas, the
+    units with most overdue ideas first.
+
+    unit_id, unit_name, change_agent (the unit's change agent, empty if none), waiting (ideas
+    new or in_review), overdue (waiting longer than the decision target), oldest_days (age of
+    the oldest waiting idea, days).
+    """
+    params = {"unit": unit, "on": on, "target": _target(target_days)}
+    return store.read(con, BACKLOG_BY_PLACE_SQL, params)
+
+
+# ----------------------------------------------------------------------------- breakdowns
+
+CATEGORY_SQL = f"""
+    WITH cohort AS ({COHORT_SQL})
+    SELECT category, count(*) AS submitted,
+           count(*) FILTER (WHERE status = 'implemented') AS implemented
+    FROM cohort GROUP BY category ORDER BY submitted DESC, category NULLS LAST
+"""
+
+
+def ideas_by_category(con, *, period: Period, unit: str | None = None) -> pd.DataFrame:
+    """The cohort by category, the largest first.
+
+    category (empty for ideas without one), submitted (ideas), implemented (of those, ideas
+    implemented by now).
+    """
+    params = {"unit": unit, "start": period.start, "end": period.end}
+    return store.read(con, CATEGORY_SQL, params)
+
+
+# Each listed unit's figures over the unit and every unit below it (unit_closure).
+BY_UNIT_SQL = f"""
+    WITH listed AS ({SCOPE_SQL}),
+    members AS (
+        SELECT c.ancestor_id AS row_unit, c.unit_id
+        FROM unit_closure c JOIN listed l ON l.unit_id = c.ancestor_id
+    ),
+    cohort AS (
+        SELECT m.row_unit, i.status, i.submitter, {_DECIDED} AS is_decided,
+               date_diff('day', i.submitted_on, {DECIDED_ON_SQL}) AS days
+        FROM ideas i JOIN members m USING (unit_id)
+        WHERE i.submitted_on BETWEEN $start AND $end
+    ),
+    counts AS (
+        SELECT row_unit, count(*) AS submitted, count(DISTINCT submitter) AS submitters,
+               count(*) FILTER (WHERE is_decided) AS decided,
+               count(*) FILTER (WHERE status = 'implemented') AS implemented,
+               quantile_cont(days, 0.5) FILTER (WHERE is_decided) AS median_days_to_decision
+        FROM cohort GROUP BY row_unit
+    ),
+    staff AS (
+        SELECT m.row_unit, sum(hc.headcount)::BIGINT AS headcount
+        FROM members m JOIN ({HEADCOUNT_ON_SQL}) hc USING (unit_id)
+        GROUP BY m.row_unit
+    ),
+    overdue AS (
+        SELECT m.row_unit, count(*) AS overdue
+        FROM ideas i JOIN members m USING (unit_id)
+        WHERE {_WAITING} AND date_diff('day', i.submitted_on, $backlog_on) > $target
+        GROUP BY m.row_unit
+    )
+    SELECT l.unit_id,
+           coalesce(c.submitted, 0) AS submitted, coalesce(c.submitters, 0) AS submitters,
+           coalesce(c.decided, 0) AS decided, coalesce(c.implemented, 0) AS implemented,
+           coalesce(s.headcount, 0) AS headcount, c.median_days_to_decision,
+           coalesce(o.overdue, 0) AS overdue
+    FROM listed l
+    LEFT JOIN counts c ON c.row_unit = l.unit_id
+    LEFT JOIN staff s ON s.row_unit = l.unit_id
+    LEFT JOIN overdue o ON o.row_unit = l.unit_id
+"""
+
+
+def per_100_staff_per_year(ideas, days: int, staff):
+    """Ideas × 365 / days in the period × 100 / headcount (NaN without staff)."""
+    return _ratio(ideas * 365 / days * 100, staff)
+
+
+def _ratio(numerator, denominator):
+    """numerator / denominator, NaN where the denominator is 0 (scalars or Series)."""
+    if isinstance(denominator, pd.Series):
+        return numerator / denominator.where(denominator != 0)
+    return numerator / denominator if denominator else math.nan
+
+
+def ideas_by_unit(
+    con,
+    *,
+    period: Period,
+    unit: str | None = None,
+    on: date | None = None,
+    target_days: int | None = None,
+) -> pd.DataFrame:
+    """Every unit (or the unit and every unit below it), each with the units below it.
+
+    unit_id, unit_name, depth (0 for a top unit), submitted (ideas in the period), submitters,
+    decided, implemented (of the cohort, by now), headcount (staff at the period's end),
+    ideas_per_100_staff (annualised: submitted × 365 / days × 100 / headcount),
+    participation_rate (submitters / headcount), decision_rate (decided / submitted),
+    implementation_rate (implemented / submitted) — rates as fractions 0–1, NaN without a
+    denominator — median_days_to_decision (days, the cohort's decided ideas), overdue (ideas
+    waiting — new or in_review — on the day `on`, default today, for longer than the decision
+    target, whenever submitted). Rows follow the unit tree.
+    """
+    params = {
+        "unit": unit,
+        "start": period.start,
+        "end": period.end,
+        "on": period.end,  # headcount on the period's last day
+        "backlog_on": on or date.today(),
+        "target": _target(target_days),
+    }
+    counts = store.read(con, BY_UNIT_SQL, params)
+    tree = units.units(con).rename(columns={"name": "unit_name"})
+    frame = tree[["unit_id", "unit_name", "depth"]].merge(counts, on="unit_id")
+    frame["ideas_per_100_staff"] = per_100_staff_per_year(
+        frame["submitted"], period.days, frame["headcount"]
+    )
+    frame["participation_rate"] = _ratio(frame["submitters"], frame["headcount"])
+    frame["decision_rate"] = _ratio(frame["decided"], frame["submitted"])
+    frame["implementation_rate"] = _ratio(frame["implemented"], frame["submitted"])
+    return frame.reset_index(drop=True)
+
+
+BENEFIT_SQL = f"""
+    WITH scope AS ({SCOPE_SQL}),
+    done AS (
+        SELECT {IMPLEMENTED_ON_SQL} AS implemented_on, i.benefit_hours_per_year,
+               i.benefit_eur_per_year
+        FROM ideas i JOIN scope USING (unit_id)
+        WHERE i.status = 'implemented' AND {IMPLEMENTED_ON_SQL} <= $end
+    )
+    SELECT
+        count(*) FILTER (WHERE implemented_on >= $start) AS implemented,
+        count(*) FILTER (WHERE implemented_on >= $start AND (benefit_hours_per_year IS NOT NULL
+                         OR benefit_eur_per_year IS NOT NULL)) AS with_estimate,
+        coalesce(sum(benefit_hours_per_year) FILTER (WHERE implemented_on >= $start), 0)
+            AS benefit_hours_per_year,
+        coalesce(sum(benefit_eur_per_year) FILTER (WHERE implemented_on >= $start), 0)
+            AS benefit_eur_per_year,
+        count(*) AS implemented_to_date,
+        coalesce(sum(benefit_hours_per_year), 0) AS benefit_hours_per_year_to_date,
+        coalesce(sum(benefit_eur_per_year), 0) AS benefit_eur_per_year_to_date
+    FROM done
+"""
+
+
+def benefit(con, *, period: Period, unit: str | None = None) -> pd.Series:
+    """The estimated yearly benefit of implemented ideas, in one row.
+
+    implemented (ideas implemented in the period, whenever submitted), with_estimate (of those,
+    ideas with an estimate), benefit_hours_per_year, benefit_eur_per_year (their estimates
+    summed; hours and euros a year), and the same up to the period's end: implemented_to_date,
+    benefit_hours_per_year_to_date, benefit_eur_per_year_to_date.
+    """
+    params = {"unit": unit, "start": period.start, "end": period.end}
+    row = store.read(con, BENEFIT_SQL, params).iloc[0]
+    counts = ["implemented", "with_estimate", "implemented_to_date"]
+    return pd.concat([row[counts].astype(int), row.drop(counts).astype(float)])
+
+
+# ----------------------------------------------------------------------------- single ideas
+
+# The idea list's orders, by name (a whitelist: no ORDER BY text comes from a caller).
+LIST_ORDERS = {
+    "newest": "i.submitted_on DESC, i.idea_id DESC",
+    "oldest": "i.submitted_on, i.idea_id",
+}
+
+LIST_SQL = f"""
+    WITH scope AS ({SCOPE_SQL})
+    SELECT i.idea_id, i.title, i.unit_id, u.name AS unit_name, i.status, i.category,
+           i.submitted_on, date_diff('day', i.submitted_on, $on) AS age_days,
+           CASE WHEN {_DECIDED} THEN {DECIDED_ON_SQL} END AS decided_on,
+           CASE WHEN i.status = 'implemented' THEN {IMPLEMENTED_ON_SQL} END AS implemented_on,
+           i.merged_into, count(*) OVER () AS matching
+    FROM ideas i JOIN scope USING (unit_id) JOIN units u USING (unit_id)
+    WHERE ($start IS NULL OR i.submitted_on BETWEEN $start AND $end)
+      AND list_contains($statuses, i.status)
+      AND ($search IS NULL
+           OR contains(lower(i.title), $search)
+           OR contains(lower(coalesce(i.description, '')), $search)
+           OR lower(i.idea_id) = $search)
+    ORDER BY {{order}}
+    LIMIT $limit
+"""
+
+
+def idea_list(
+    con,
+    *,
+    on: date,
+    period: Period | None = None,
+    unit: str | None = None,
+    statuses: tuple[str, ...] | None = None,
+    search: str | None = None,
+    order: str = "newest",
+    limit: int | None = LIST_LIMIT,
+) -> pd.DataFrame:
+    """Ideas matching the filters, newest (or oldest) first, at most `limit` of them.
+
+    idea_id, title, unit_id, unit_name, status, category, submitted_on, age_days (days from
+    submission to `on`), decided_on, implemented_on, merged_into, matching (how many ideas
+    match in all, however many are listed). No submitter, ever.
+    `period` None lists every period; `statuses` None every status; `search` finds text in the
+    title or description (case-insensitive) or an exact idea number.
+    """
+    text = (search or "").strip().lower()
+    params = {
+        "unit": unit,
+        "on": on,
+        "start": period.start if period else None,
+        "end": period.end if period else None,
+        "statuses": list(statuses if statuses is not None else IDEA_STATUSES),
+        "search": text or None,
+        "limit": limit if limit is not None else 2**62,
+    }
+    sql = LIST_SQL.replace("{order}", LIST_ORDERS[order])
+    return store.read(con, sql, params)
+
+
+def ideas_report(con, *, period: Period, unit: str | None = None, on: date | None = None):
+    """Every idea of the period with its status and age (report `ideas`); no submitters.
+
+    The columns of idea_list; age_days counts to `on`, default today.
+    """
+    return idea_list(con, on=on or date.today(), period=period, unit=unit, limit=None)
+
+
+IDEA_SQL = """
+    SELECT i.idea_id, i.title, i.description, i.category, i.unit_id, u.name AS unit_name,
+           u.change_agent, i.status, i.submitted_on, i.decided_on, i.implemented_on,
+           i.merged_into, i.anonymous, i.benefit_hours_per_year, i.benefit_eur_per_year
+    FROM ideas i JOIN units u USING (unit_id)
+    WHERE upper(i.idea_id) = upper($idea_id)
+    ORDER BY i.idea_id = $idea_id DESC
+    LIMIT 1
+"""
+
+
+def idea(con, *, idea_id: str) -> pd.DataFrame:
+    """One idea by its number, case ignored (an empty frame if there is none): idea_id, title,
+    description, category, unit_id, unit_name, change_agent, status, submitted_on, decided_on,
+    implemented_on, merged_into, anonymous, benefit_hours_per_year, benefit_eur_per_year.
+    No submitter."""
+    return store.read(con, IDEA_SQL, {"idea_id": idea_id.strip()})
+
+
+EVENTS_SQL = """
+    SELECT changed_at, changed_by, from_status, to_status, merged_into, note
+    FROM idea_events WHERE idea_id = $idea_id ORDER BY event_id
+"""
+
+
+def idea_events(con, *, idea_id: str) -> pd.DataFrame:
+    """An idea's event log, oldest first: changed_at (timestamp), changed_by (empty for the
+    submission, which never records who sent it), from_status (empty for the submission),
+    to_status, merged_into, note."""
+    return store.read(con, EVENTS_SQL, {"idea_id": idea_id.strip()})
+
+
+def categories(con) -> list[str]:
+    """The categories ideas have, the most used first (the form offers these)."""
+    frame = store.read(
+        con,
+        "SELECT category FROM ideas WHERE category IS NOT NULL"
+        " GROUP BY category ORDER BY count(*) DESC, category",
+    )
+    return frame["category"].tolist()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import overview
+from metrics import activities, ideas, overview, pilots, survey
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,34 @@ def _overview(con, *, period, unit=None, **_) -> pd.DataFrame:
     return overview.overview(con, period=period, unit=unit)
 
 
+def _projects(con, *, unit=None, today=None, **_) -> pd.DataFrame:
+    """pilots.projects as of today (no period: statuses keep no history); due_on as YYYY-MM-DD."""
+    frame = pilots.projects(con, unit=unit, today=today)
+    return frame.assign(due_on=frame["due_on"].dt.strftime("%Y-%m-%d"))
+
+
+def _activity_coverage(con, *, period, unit=None, **_) -> pd.DataFrame:
+    """activities.activity_coverage of the programme so far: every activity held on or before
+    the period's end (the coverage question is "reached yet?", not "reached this month?")."""
+    return activities.activity_coverage(con, unit=unit, today=period.end)
+
+
+def _ideas_by_unit(con, *, period, unit=None, today=None, **_) -> pd.DataFrame:
+    return ideas.ideas_by_unit(con, period=period, unit=unit, on=today)
+
+
+def _ideas(con, *, period, unit=None, today=None, **_) -> pd.DataFrame:
+    return ideas.ideas_report(con, period=period, unit=unit, on=today)
+
+
+def _survey_scores(con, *, round_id=None, **_) -> pd.DataFrame:
+    return survey.scores_report(con, round_id=round_id)
+
+
+def _survey_change(con, *, from_round=None, to_round=None, **_) -> pd.DataFrame:
+    return survey.change_report(con, from_round=from_round, to_round=to_round)
+
+
 REPORTS: dict[str, Report] = {
     r.name: r
     for r in (
@@ -36,6 +64,108 @@ REPORTS: dict[str, Report] = {
             ("metric", "value", "previous", "change"),
             ("period", "unit"),
             _overview,
+        ),
+        Report(
+            "projects",
+            "Pilot teams' projects as they stand today, those needing help first; overdue = "
+            "due_on before today and status neither done nor stopped; target_reached_pct = "
+            "100 x (result - baseline) / (target - baseline), also where lower is better "
+            "(empty without a result). --period is not used.",
+            (
+                "project_id",
+                "team_id",
+                "title",
+                "status",
+                "phase",
+                "progress_pct",
+                "due_on",
+                "overdue",
+                "target_reached_pct",
+            ),
+            ("unit",),
+            _projects,
+        ),
+        Report(
+            "activity_coverage",
+            "Which units the programme has reached, counting every activity held on or before "
+            "the end of --period (default: the last complete month); each unit includes the "
+            "units below it. workshop_participants = people at supervisor workshops (a person "
+            "at two counts twice); supervisors_reached_pct = 100 x supervisors reached (at "
+            "least: the most at any one workshop, per unit) / supervisors; seminars = joint "
+            "seminars taken part in; has_change_agent = the unit's own change agent.",
+            (
+                "unit_id",
+                "has_change_agent",
+                "workshop_participants",
+                "supervisors_reached_pct",
+                "seminars",
+            ),
+            ("period", "unit"),
+            _activity_coverage,
+        ),
+        Report(
+            "ideas_by_unit",
+            "Ideas submitted in --period per unit, each unit with the units below it: "
+            "ideas_per_100_staff = submitted x 365 / days in the period x 100 / staff "
+            "(annualised); participation_rate = distinct submitters / staff; decision_rate = "
+            "ideas decided (accepted, in_trial, implemented or rejected) / submitted; "
+            "implementation_rate = implemented / submitted (rates as fractions 0-1); "
+            "median_days_to_decision of the decided ones; overdue = ideas waiting today (new "
+            "or in_review) longer than the decision target (ideas.decision_target_days, "
+            "default 30), whenever submitted.",
+            (
+                "unit_id",
+                "submitted",
+                "ideas_per_100_staff",
+                "participation_rate",
+                "decision_rate",
+                "implementation_rate",
+                "median_days_to_decision",
+                "overdue",
+            ),
+            ("period", "unit"),
+            _ideas_by_unit,
+        ),
+        Report(
+            "ideas",
+            "The ideas submitted in --period, newest first, with their status and age in days "
+            "today; decided_on and implemented_on where reached. Never the submitter.",
+            (
+                "idea_id",
+                "unit_id",
+                "submitted_on",
+                "status",
+                "age_days",
+                "decided_on",
+                "implemented_on",
+                "merged_into",
+                "category",
+                "title",
+            ),
+            ("period", "unit"),
+            _ideas,
+        ),
+        Report(
+            "survey_scores",
+            "Survey indicators per round (all rounds, or --round) for every unit with the units "
+            "below it and the whole organisation (unit ALL): respondents = people who answered "
+            "an item of the indicator; favourable_pct = 100 x favourable answers (top two "
+            "points after reversing) / answers; mean on the items' scale. Hidden for privacy "
+            "(suppressed=True): empty figures, respondents '< 5' under the threshold.",
+            survey.SCORES_REPORT_COLUMNS,
+            ("round",),
+            _survey_scores,
+        ),
+        Report(
+            "survey_change",
+            "Change of each survey indicator from --from ROUND to --to ROUND per unit (with the "
+            "units below it) and the whole organisation (ALL): change_pp = to_pct - from_pct in "
+            "percentage points; change_rel_pct = 100 x change_pp / from_pct (relative percent); "
+            "95 % interval ci_low_pp..ci_high_pp with respondents as the sampling unit; "
+            "significant where it excludes 0. Hidden (suppressed=True) wherever either round is.",
+            survey.CHANGE_REPORT_COLUMNS,
+            ("from_round", "to_round"),
+            _survey_change,
         ),
     )
 }

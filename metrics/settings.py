@@ -22,18 +22,22 @@ class Settings:
     min_respondents_open_text: int = 10
     # an idea undecided for longer than this many days is overdue
     decision_target_days: int = 30
+    # a file larger than this many megabytes is refused before it is read (imports)
+    max_file_mb: float = 25
 
 
 def load(path: str | Path | None = None) -> Settings:
     path = Path(path or os.environ.get("POHINA_SETTINGS") or DEFAULT_PATH)
     values = tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
     anonymity, ideas = values.get("anonymity", {}), values.get("ideas", {})
+    imports = values.get("imports", {})
     settings = Settings(
         min_respondents=int(anonymity.get("min_respondents", Settings.min_respondents)),
         min_respondents_open_text=int(
             anonymity.get("min_respondents_open_text", Settings.min_respondents_open_text)
         ),
         decision_target_days=int(ideas.get("decision_target_days", Settings.decision_target_days)),
+        max_file_mb=float(imports.get("max_file_mb", Settings.max_file_mb)),
     )
     if settings.min_respondents < LOWEST_ANONYMITY_THRESHOLD:
         raise ValueError(

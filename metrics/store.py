@@ -175,6 +175,35 @@ MIGRATIONS: list[str] = [
     SELECT * FROM closure;
     INSERT INTO organisations VALUES ('HOME', 'Kotiorganisaatio', NULL, true);
     """,
+    # 2: the ideas' event log (every submission and status change: who, when, from, to, note)
+    # and the idempotency tokens of ideas sent through the form (a resend finds its idea).
+    """
+    CREATE SEQUENCE idea_event_seq;
+    CREATE TABLE idea_events (
+        event_id BIGINT PRIMARY KEY DEFAULT nextval('idea_event_seq'),
+        idea_id VARCHAR NOT NULL,
+        changed_at TIMESTAMP NOT NULL,
+        changed_by VARCHAR,  -- NULL for a submission: a submitter is never recorded here
+        from_status VARCHAR,  -- NULL for a submission
+        to_status VARCHAR NOT NULL,
+        merged_into VARCHAR,
+        note VARCHAR
+    );
+    CREATE TABLE idea_submissions (
+        token VARCHAR PRIMARY KEY,
+        idea_id VARCHAR NOT NULL,
+        submitted_at TIMESTAMP NOT NULL
+    );
+    """,
+    # 3: the import log records refused files too (nothing of them is loaded: every data row is
+    # rejected and the report says why) and the preset a file was read through.
+    """
+    ALTER TABLE import_log ADD COLUMN preset VARCHAR;
+    ALTER TABLE import_log ADD COLUMN rows_rejected INTEGER DEFAULT 0;
+    ALTER TABLE import_log ADD COLUMN problems INTEGER DEFAULT 0;
+    ALTER TABLE import_log ADD COLUMN refused BOOLEAN DEFAULT false;
+    ALTER TABLE import_log ADD COLUMN report VARCHAR;
+    """,
 ]
 
 
@@ -259,9 +288,15 @@ def quote_identifier(name: str, allowed: set[str] | frozenset[str]) -> str:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
-    """A number that changes whenever data is written; pages use it to key their caches."""
+    """A number that changes whenever data is written; pages use it to key their caches.
+
+    Imports write an import_log row and idea actions an idea_events row; both ids only grow,
+    so their sum grows with every committed write."""
     cur = con.cursor()
-    row = cur.execute("SELECT coalesce(max(import_id), 0) FROM import_log").fetchone()
+    row = cur.execute(
+        "SELECT (SELECT coalesce(max(import_id), 0) FROM import_log)"
+        " + (SELECT coalesce(max(event_id), 0) FROM idea_events)"
+    ).fetchone()
     cur.close()
     return int(row[0])
 

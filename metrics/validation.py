@@ -23,6 +23,15 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}( 00:00:00)?$")
 _FINNISH_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
 _TRUE = {"true", "1", "yes", "y", "x", "kyllä", "k", "tosi", "ja", "sant"}
 _FALSE = {"false", "0", "no", "n", "ei", "epätosi", "nej", "falskt"}
+# Dates that plan ahead and so may lie in the future; every other date records what happened.
+PLANNED_DATES = {
+    ("projects", "started_on"),
+    ("projects", "due_on"),
+    ("milestones", "due_on"),
+    ("teams", "ended_on"),
+    ("survey_rounds", "opened_on"),
+    ("survey_rounds", "closed_on"),
+}
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,8 @@ def _parse_dates(stripped: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.S
         values[finnish] = pd.to_datetime(stripped[finnish], format="%d.%m.%Y", errors="coerce")
     bad = ~empty & values.isna()
     return (
-        values.dt.date.where(~values.isna(), None),
+        # object dtype even when every cell is empty (else an empty column would be all NaT)
+        values.dt.date.astype(object).where(~values.isna(), None),
         bad,
         "not a date (write 2019-04-30 or 30.4.2019)",
     )
@@ -119,27 +129,59 @@ def _parse_dates(stripped: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.S
 class _Checker:
     """Collects the errors of one file so that every bad row is reported, not just the first."""
 
-    def __init__(self, frame: pd.DataFrame):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        file_rows: pd.Series | None = None,
+        labels: dict | None = None,
+        pending: dict[str, set[str]] | None = None,
+    ):
         self.raw = frame
         self.errors: list[RowError] = []
         self.unlisted = 0  # errors past the report's length are counted, not kept
+        self.file_rows = file_rows
+        self.labels = labels or {}
+        self.pending = pending or {}
+
+    def file_row(self, index) -> int:
+        """The row in the file (the header is row 1): a preset's unpivot gives its own."""
+        return int(index) + 2 if self.file_rows is None else int(self.file_rows[index])
+
+    def label(self, index, column: str) -> str:
+        """The column as the file names it (a preset maps the file's headers to the contract)."""
+        label = self.labels.get(column, column)
+        return label if isinstance(label, str) else str(label[index])
 
     def flag(self, mask: pd.Series, column: str, reason: str) -> None:
         bad = mask[mask].index
         for index in bad[:MAX_ERRORS_SHOWN]:
             value = str(self.raw.at[index, column]) if column in self.raw.columns else ""
-            self.add(int(index) + 2, column, value, reason)
+            self.add(self.file_row(index), self.label(index, column), value, reason)
         self.unlisted += max(len(bad) - MAX_ERRORS_SHOWN, 0)
 
     def add(self, row: int, column: str, value: str, reason: str) -> None:
         self.errors.append(RowError(row, column, value, reason))
 
 
-def validate(con, kind: Kind, frame: pd.DataFrame, file_name: str, today: date) -> pd.DataFrame:
-    """Parse every cell and apply the kind's rules; return the rows as they will be stored."""
+def validate(
+    con,
+    kind: Kind,
+    frame: pd.DataFrame,
+    file_name: str,
+    today: date,
+    *,
+    file_rows: pd.Series | None = None,
+    labels: dict | None = None,
+    pending: dict[str, set[str]] | None = None,
+) -> pd.DataFrame:
+    """Parse every cell and apply the kind's rules; return the rows as they will be stored.
+
+    A preset passes each row's `file_rows` and the file's header `labels` for the report, and
+    `pending`: ids by column (org_id, round_id) that the same import creates before this kind.
+    """
     if frame.empty:
         raise ImportRejected(file_name, [RowError(0, "", "", "the file has a header but no rows")])
-    check = _Checker(frame)
+    check = _Checker(frame, file_rows, labels, pending)
     staged = pd.DataFrame(index=frame.index)
     if kind.name == "survey_results":
         frame, staged["suppressed"] = _blank_suppression_marks(frame)
@@ -154,6 +196,8 @@ def validate(con, kind: Kind, frame: pd.DataFrame, file_name: str, today: date) 
         _check_bounds(check, column, raw, values, bad)
         staged[column.name] = values
     for column in kind.columns:
+        if (kind.name, column.name) in PLANNED_DATES:
+            continue
         if column.type == "date" and column.name in staged.columns:
             future = staged[column.name].map(lambda d: d is not None and d > today)
             check.flag(future, column.name, "the date is in the future")
@@ -192,8 +236,8 @@ def _check_duplicate_keys(check: _Checker, kind: Kind, staged: pd.DataFrame) -> 
     duplicate = rows != first_rows
     for index in duplicate[duplicate].index:
         value = " / ".join(str(staged.at[index, c]) for c in key)
-        reason = f"the same {' + '.join(key)} is also on row {first_rows[index] + 2}"
-        check.add(int(index) + 2, key[0], value, reason)
+        reason = f"the same {' + '.join(key)} is also on row {check.file_row(first_rows[index])}"
+        check.add(check.file_row(index), check.label(index, key[0]), value, reason)
 
 
 def _existing(con, sql: str) -> set[str]:
@@ -205,6 +249,7 @@ def _must_exist(
 ) -> None:
     if column in staged.columns:
         values = staged[column]
+        known = known | check.pending.get(column, set())
         check.flag(values.notna() & ~values.isin(known), column, f"no such {what}")
 
 
@@ -224,6 +269,13 @@ def _home_org(con) -> str:
 def _rules_organisations(con, check, staged, frame):
     if "home" in staged.columns and staged["home"].sum() > 1:
         check.flag(staged["home"], "home", "only one organisation can be the home organisation")
+    home = _existing(con, "SELECT org_id FROM organisations WHERE home")
+    is_home = staged["org_id"].isin(home)
+    if "home" not in frame.columns:  # a file without the column keeps the home organisation
+        staged["home"] = is_home
+    elif not staged["home"].any():
+        reason = "this is the home organisation; write true in its home column"
+        check.flag(is_home & ~staged["home"], "home", reason)
     return staged
 
 
@@ -252,7 +304,8 @@ def _check_cycles(con, check, staged) -> None:
         while current is not None and current in parents:
             if current in seen:
                 reason = "the parent chain loops back to this unit"
-                check.add(int(index) + 2, "parent_id", str(staged.at[index, "parent_id"]), reason)
+                value = str(staged.at[index, "parent_id"])
+                check.add(check.file_row(index), check.label(index, "parent_id"), value, reason)
                 break
             seen.add(current)
             current = parents.get(current)
@@ -315,10 +368,13 @@ def _rules_survey_responses(con, check, staged, frame):
             continue
         item_id, scale_max = scale[column]
         raw = frame[column].astype(str).str.strip()
-        values = pd.to_numeric(raw.where(raw.str.fullmatch(r"\d+")), errors="coerce")
-        bad = (raw != "") & ~values.between(1, scale_max)
+        # The answers are the strings "1" … "scale_max"; looked up in them, anything else is 0
+        # (read this way, a 100,000-respondent file stays inside the import budget).
+        answers = pd.Index([str(value) for value in range(1, scale_max + 1)])
+        codes = (answers.get_indexer(raw.astype(object)) + 1).astype("int8")
+        bad = pd.Series((raw != "").to_numpy() & (codes == 0), index=raw.index)
         check.flag(bad, column, f"an answer must be a whole number from 1 to {scale_max}, or empty")
-        staged[("item", item_id)] = values.astype("Int8")
+        staged[("item", item_id)] = pd.arrays.IntegerArray(codes, codes == 0)
     generated = "row" + (staged.index.to_series() + 2).astype(str)
     given = staged["respondent"] if "respondent" in staged.columns else None
     staged["respondent"] = generated if given is None else given.fillna(generated)

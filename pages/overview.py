@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from metrics import overview, pilots, units
-from ui import filters, i18n
+from ui import filters, i18n, nav
 from ui.data import cached
 from ui.i18n import t
+
+nav.require_router()
 
 # How each kind of figure is written: its value, and its change against the previous period.
 FORMATS = {
@@ -87,9 +89,11 @@ def survey_note(row: pd.Series) -> str:
         return t("overview.suppressed")
     if math.isnan(row["change"]):
         return ""
+    relative = t("overview.relative", relative=i18n.percent(row["change_rel_pct"], 0, signed=True))
+    if pd.isna(row["significant"]):  # a publisher's result without n: no test is made
+        return relative
     key = "overview.significant" if row["significant"] else "overview.not_significant"
     interval = {"low": i18n.points(row["ci_low_pp"]), "high": i18n.points(row["ci_high_pp"])}
-    relative = t("overview.relative", relative=i18n.percent(row["change_rel_pct"], 0, signed=True))
     return f"{t(key, **interval)} {relative}"
 
 

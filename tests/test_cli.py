@@ -11,7 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
+
+from tests.snapshots import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +29,14 @@ def run(db: Path, *args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+def db_snapshot(db: Path) -> dict[str, list[str]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return snapshot(con)
+    finally:
+        con.close()
 
 
 @pytest.fixture
@@ -69,7 +80,7 @@ def test_report_list_names_every_report(db):
 def test_import_of_a_bad_file_exits_1_with_the_report_and_changes_nothing(db, tmp_path):
     bad = tmp_path / "units.csv"
     bad.write_text("unit_id,name,headcount\nNEW,Uusi,12\nBAD,Huono,-3\nWORSE,,x\n")
-    before = db.read_bytes()
+    before = db_snapshot(db)
     done = run(db, "import", "units", str(bad))
     assert done.returncode == 1
     assert "row 3, column headcount, value '-3': below 0" in done.stderr
@@ -77,7 +88,16 @@ def test_import_of_a_bad_file_exits_1_with_the_report_and_changes_nothing(db, tm
     assert "row 4, column name" in done.stderr
     after = run(db, "report", "overview", "--period", "2026-Q3")
     assert "ideas_per_100_staff,23.8043" in after.stdout  # still 100 staff: NEW was not loaded
-    assert db.read_bytes() == before
+    assert db_snapshot(db) == before
+    # Only the import log changed: it records the refusal (3 rows rejected; -3, x and the
+    # empty name are 3 problems).
+    con = duckdb.connect(str(db), read_only=True)
+    logged = con.execute(
+        "SELECT file_name, refused, rows_rejected, problems, imported_by LIKE 'command line%'"
+        " FROM import_log ORDER BY import_id DESC LIMIT 1"
+    ).fetchall()
+    con.close()
+    assert logged == [("units.csv", True, 3, 3, True)]
 
 
 def test_import_of_a_good_file_exits_0_and_says_what_it_loaded(db, tmp_path):
@@ -105,3 +125,38 @@ def test_backup_and_restore_round_trip(db, tmp_path):
     assert done.returncode == 0, done.stderr
     after = run(db, "report", "overview", "--period", "2026-Q3")
     assert "ideas_per_100_staff,23.8043" in after.stdout
+
+
+@pytest.mark.parametrize(
+    ("what", "args", "exit_code", "says"),
+    [
+        pytest.param("loaded", ["units", "{good}"], 0, "1 row(s) loaded", id="success"),
+        pytest.param("refused", ["units", "{bad}"], 1, "refused, nothing was written", id="bad"),
+        pytest.param("no file", ["units", "{missing}"], 2, "No such file", id="missing-file"),
+        pytest.param(
+            "no preset",
+            ["units", "{good}", "--preset", "nope"],
+            2,
+            "no preset named 'nope'",
+            id="unknown-preset",
+        ),  # fmt: skip
+        pytest.param("no kind", ["staff", "{good}"], 2, "invalid choice", id="unknown-kind"),
+        pytest.param("broken db", ["units", "{good}"], 3, "not a valid DuckDB", id="internal"),
+    ],
+)
+def test_import_exit_code_tells_a_scheduled_job_what_happened(
+    db, tmp_path, what, args, exit_code, says
+):
+    """The exit codes README.md documents for cron: 0 loaded, 1 refused, 2 usage, 3 internal."""
+    files = {
+        "good": tmp_path / "good.csv",
+        "bad": tmp_path / "bad.csv",
+        "missing": tmp_path / "missing.csv",
+    }
+    files["good"].write_text("unit_id,name,headcount\nU9,Uusi,4\n")
+    files["bad"].write_text("unit_id,name,headcount\nU9,Uusi,neljä\n")
+    if what == "broken db":
+        db.write_bytes(b"this is not a database")
+    done = run(db, "import", *(a.format(**files) for a in args))
+    assert done.returncode == exit_code, done.stderr
+    assert says in done.stdout + done.stderr

@@ -77,3 +77,135 @@ def line(
         color_discrete_sequence=PALETTE,
     )
     return _finish(figure, title)
+
+
+def timeline(
+    frame: pd.DataFrame,
+    *,
+    start: str,
+    end: str,
+    y: str,
+    color: str | None = None,
+    color_order: list[str] | None = None,
+    pattern: str | None = None,
+    hatched: str | None = None,
+    text: str | None = None,
+    today=None,
+    today_label: str | None = None,
+    labels: dict[str, str] | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """A Gantt chart: one bar per row from `start` to `end`, rows in the frame's order, top down.
+
+    `color_order` fixes which colour each value of `color` gets, so a status keeps its colour
+    whatever the filter. Bars whose `pattern` equals `hatched` are hatched (the others plain)
+    and `text` is written beside each bar, so a highlighted bar differs by more than colour.
+    `today` draws a dashed vertical line labelled `today_label`.
+    """
+    figure = px.timeline(
+        frame,
+        x_start=start,
+        x_end=end,
+        y=y,
+        color=color,
+        pattern_shape=pattern,
+        pattern_shape_map=(
+            {v: "/" if v == hatched else "" for v in frame[pattern].unique()} if pattern else None
+        ),
+        text=text,
+        labels=labels,
+        color_discrete_sequence=PALETTE,
+        category_orders={
+            y: list(dict.fromkeys(frame[y])),
+            **({color: color_order} if color_order else {}),
+        },
+        height=200 + 30 * frame[y].nunique(),
+    )
+    figure.update_traces(textposition="outside", cliponaxis=False)
+    if today is not None:
+        figure.add_shape(
+            type="line", x0=today, x1=today, y0=0, y1=1, yref="paper",
+            line={"color": "#000000", "width": 2, "dash": "dash"},
+        )  # fmt: skip
+        figure.add_annotation(
+            x=today, y=1, yref="paper", yanchor="bottom", text=today_label or "", showarrow=False
+        )
+    _finish(figure, title)
+    return figure.update_layout(
+        # room for the text beside the latest bars, and for the legend below the dates
+        margin={"t": 70 if title else 40, "r": 160, "b": 110},
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
+    )
+
+
+# A lighter orange–purple (PuOr) diverging scale for heatmap cells, so black text stays
+# readable on every colour; colour-blind safe. Orange below the reference, purple above.
+HEATMAP_SCALE = ["#E08214", "#FDB863", "#F7F7F7", "#B2ABD2", "#8073AC"]
+MARKED_FILL = "#D9D9D9"  # a marked (e.g. hidden) cell: neutral grey, never a colour of the scale
+
+
+def heatmap(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    z: str,
+    text: str,
+    marked: str | None = None,
+    colorbar_title: str = "",
+    title: str | None = None,
+) -> go.Figure:
+    """Cells coloured by `z` on a diverging scale centred on 0, with `text` written in each cell.
+
+    Rows keep the frame's order from the top. Where the boolean column `marked` is True the
+    cell is grey, outside the colour scale, and shows only its text (which should say why), so
+    such a cell is never read as data. A cell with no `z` and not marked is left blank.
+    """
+    rows, columns = list(dict.fromkeys(frame[y])), list(dict.fromkeys(frame[x]))
+    values = frame.pivot(index=y, columns=x, values=z).reindex(index=rows, columns=columns)
+    words = frame.pivot(index=y, columns=x, values=text).reindex(index=rows, columns=columns)
+    flags = values.notna() & False
+    if marked:
+        flags = frame.pivot(index=y, columns=x, values=marked).reindex(index=rows, columns=columns)
+        flags = flags.fillna(False).astype(bool)
+    reach = float(values.abs().max().max()) if values.notna().any().any() else 1.0
+    figure = go.Figure(
+        go.Heatmap(
+            z=values.where(~flags).to_numpy(dtype=float),
+            x=columns,
+            y=rows,
+            text=words.where(~flags, "").fillna("").to_numpy(),
+            texttemplate="%{text}",
+            textfont={"color": FONT["color"]},
+            colorscale=HEATMAP_SCALE,
+            zmid=0,
+            zmin=-(reach or 1.0),
+            zmax=reach or 1.0,
+            xgap=2,
+            ygap=2,
+            hoverongaps=False,
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            colorbar={"title": {"text": colorbar_title}},
+        )
+    )
+    if flags.to_numpy().any():
+        figure.add_trace(
+            go.Heatmap(
+                z=flags.where(flags).astype(float).to_numpy(),
+                x=columns,
+                y=rows,
+                text=words.where(flags, "").fillna("").to_numpy(),
+                texttemplate="%{text}",
+                textfont={"color": FONT["color"], "style": "italic"},
+                colorscale=[[0, MARKED_FILL], [1, MARKED_FILL]],
+                showscale=False,
+                xgap=2,
+                ygap=2,
+                hoverongaps=False,
+                hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            )
+        )
+    figure.update_yaxes(autorange="reversed", type="category")
+    figure.update_xaxes(side="top", type="category")
+    _finish(figure, title)
+    return figure.update_layout(height=120 + 34 * len(rows), plot_bgcolor="#FFFFFF")

@@ -16,8 +16,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, parse_pattern
 
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 DEFAULT_LANGUAGE = "fi"
@@ -60,9 +61,21 @@ def number(value, decimals: int = 0, lang: str | None = None, signed: bool = Fal
     """1 234,5 in Finnish and Swedish, 1,234.5 in English; '–' for a missing value."""
     if _blank(value):
         return MISSING
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = format_decimal(value, format=pattern, locale=LOCALES[lang or current_language()])
+    text = format_decimal(
+        value, format=_pattern(decimals), locale=_locale(lang or current_language())
+    )
     return f"+{text}" if signed and value > 0 else text
+
+
+@cache
+def _pattern(decimals: int):
+    """The parsed number pattern (parsing it on every call made long tables slow to write)."""
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES[lang])
 
 
 def percent(value, decimals: int = 0, lang: str | None = None, signed: bool = False) -> str:

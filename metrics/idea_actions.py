@@ -1,0 +1,343 @@
+"""Writes to ideas: a staff member's submission, and a change agent's status changes and merges.
+
+Every write is one transaction that also appends to the event log (idea_events: who, when,
+from, to, note), and decided_on / implemented_on follow from the log. Concurrent writers are
+safe: DuckDB refuses the second of two conflicting transactions (TransactionException, or a
+duplicate key), and each action then runs again from the start, re-reading what it depends on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import random
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+
+from metrics import store
+from metrics.contract import DECIDED_STATUSES, TITLE_MAX
+
+# The path an idea takes; any open status may also go to rejected or parked, or be merged
+# into another idea. implemented, rejected and merged are final.
+MAIN_PATH = ("new", "in_review", "accepted", "in_trial", "implemented")
+OPEN_STATUSES = ("new", "in_review", "accepted", "in_trial", "parked")
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    status: tuple(
+        dict.fromkeys(
+            ([MAIN_PATH[MAIN_PATH.index(status) + 1]] if status in MAIN_PATH[:-1] else [])
+            + [s for s in ("rejected", "parked", "merged") if s != status]
+        )
+    )
+    for status in OPEN_STATUSES
+}
+TITLE_MIN = 3
+DESCRIPTION_MAX = 4000
+NAME_MAX = 200
+ATTEMPTS = 12  # a transaction refused for a conflict is run again this many times at most
+
+
+def allowed_changes(status: str) -> tuple[str, ...]:
+    """The statuses an idea in `status` may move to (merged means: merge into another idea)."""
+    return TRANSITIONS.get(status, ())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a form's input: the field, a reason code and its values.
+
+    Reasons: required, too_short, too_long (values: limit), unknown_unit.
+    """
+
+    field: str
+    reason: str
+    values: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}" + (f" {self.values}" if self.values else "")
+
+
+class IdeaInvalid(ValueError):
+    """The idea was not saved; `problems` says what to fix, every problem at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+class ChangeRefused(ValueError):
+    """A status change or merge was refused; nothing was written.
+
+    reason: not_found (the idea does not exist), not_allowed (the status does not allow the
+    change; `allowed` lists what it does allow), merge_target_missing, merge_into_itself,
+    merge_target_merged (merge into the idea it was merged into instead: `target_into`),
+    who_required.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        idea_id: str,
+        *,
+        status: str | None = None,
+        wanted: str | None = None,
+        target: str | None = None,
+        target_into: str | None = None,
+    ):
+        self.reason, self.idea_id, self.status, self.wanted = reason, idea_id, status, wanted
+        self.target, self.target_into = target, target_into
+        self.allowed = allowed_changes(status) if status else ()
+        text = f"{idea_id}: {reason}"
+        if reason == "not_allowed":
+            allowed = ", ".join(self.allowed) or "nothing: the status is final"
+            text = f"{idea_id} is {status}; it cannot move to {wanted}. Allowed: {allowed}"
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    idea_id: str
+    created: bool  # False when the token had already sent this idea (a double click, a rerun)
+
+
+def pseudonym(identity: str) -> str:
+    """An opaque, stable pseudonym for a person (their name or e-mail, case and space ignored):
+    a keyed hash, so the same person counts once in participation and is never shown.
+    The key is POHINA_PSEUDONYM_KEY (set it in production; the default is for the demo)."""
+    key = os.environ.get("POHINA_PSEUDONYM_KEY", "pohina-demo").encode()
+    normalised = " ".join(identity.split()).casefold().encode()
+    return "p-" + hmac.new(key, normalised, hashlib.sha256).hexdigest()[:20]
+
+
+def check_idea(
+    con,
+    *,
+    title: str,
+    unit_id: str | None,
+    description: str = "",
+    category: str | None = None,
+    anonymous: bool = True,
+    identity: str | None = None,
+) -> list[Problem]:
+    """Every problem with a form's idea (an empty list when it can be saved)."""
+    problems = []
+    title = (title or "").strip()
+    if not title:
+        problems.append(Problem("title", "required"))
+    elif len(title) < TITLE_MIN:
+        problems.append(Problem("title", "too_short", {"limit": TITLE_MIN}))
+    elif len(title) > TITLE_MAX:
+        problems.append(Problem("title", "too_long", {"limit": TITLE_MAX}))
+    if len((description or "").strip()) > DESCRIPTION_MAX:
+        problems.append(Problem("description", "too_long", {"limit": DESCRIPTION_MAX}))
+    if category and len(category) > TITLE_MAX:
+        problems.append(Problem("category", "too_long", {"limit": TITLE_MAX}))
+    if not unit_id:
+        problems.append(Problem("unit", "required"))
+    elif store.read(con, "SELECT 1 FROM units WHERE unit_id = ?", [unit_id]).empty:
+        problems.append(Problem("unit", "unknown_unit"))
+    if not anonymous:
+        name = (identity or "").strip()
+        if not name:
+            problems.append(Problem("identity", "required"))
+        elif len(name) > NAME_MAX:
+            problems.append(Problem("identity", "too_long", {"limit": NAME_MAX}))
+    return problems
+
+
+def next_idea_id(cur, year: int) -> str:
+    """The next number of the year, I-2026-00124: one more than the year's highest so far."""
+    prefix = f"I-{year}-"
+    row = cur.execute(
+        "SELECT max(CAST(substr(idea_id, ?) AS INTEGER)) FROM ideas"
+        " WHERE regexp_full_match(idea_id, ?)",
+        [len(prefix) + 1, re.escape(prefix) + r"[0-9]+"],
+    ).fetchone()
+    return f"{prefix}{(row[0] or 0) + 1:05d}"
+
+
+def submit_idea(
+    con,
+    *,
+    token: str,
+    title: str,
+    unit_id: str | None,
+    description: str = "",
+    category: str | None = None,
+    anonymous: bool = True,
+    identity: str | None = None,
+    now: datetime | None = None,
+) -> Submitted:
+    """Save a staff member's idea as `new`, with its submission in the event log.
+
+    `token` is the form's idempotency key: sending the same token again (a double click, a
+    rerun) returns the idea it already created instead of a second one. `identity` (a name or
+    e-mail, for a named idea) is stored only as a pseudonym; an anonymous idea keeps none.
+    Raises IdeaInvalid listing every problem; nothing is written then.
+    """
+    problems = check_idea(
+        con,
+        title=title,
+        unit_id=unit_id,
+        description=description,
+        category=category,
+        anonymous=anonymous,
+        identity=identity,
+    )
+    if not token:
+        raise ValueError("a submission needs its form's token")
+    if problems:
+        raise IdeaInvalid(problems)
+    now = now or datetime.now()
+    submitter = None if anonymous else pseudonym(identity or "")
+
+    def write(cur) -> Submitted:
+        found = cur.execute(
+            "SELECT idea_id FROM idea_submissions WHERE token = ?", [token]
+        ).fetchone()
+        if found:
+            return Submitted(found[0], created=False)
+        idea_id = next_idea_id(cur, now.year)
+        cur.execute(
+            "INSERT INTO ideas (idea_id, unit_id, submitted_on, title, status, description,"
+            " category, status_changed_on, submitter, anonymous)"
+            " VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)",
+            [
+                idea_id,
+                unit_id,
+                now.date(),
+                title.strip(),
+                (description or "").strip() or None,
+                (category or "").strip() or None,
+                now.date(),
+                submitter,
+                anonymous,
+            ],
+        )
+        cur.execute(
+            "INSERT INTO idea_submissions (token, idea_id, submitted_at) VALUES (?, ?, ?)",
+            [token, idea_id, now],
+        )
+        _log(cur, idea_id, now, None, None, "new")
+        return Submitted(idea_id, created=True)
+
+    # A duplicate key means another submission took the number (or this token) first.
+    return _retrying(con, write, (duckdb.TransactionException, duckdb.ConstraintException))
+
+
+def change_status(
+    con,
+    *,
+    idea_id: str,
+    to_status: str,
+    who: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Move an idea to `to_status` if its current status allows it (TRANSITIONS); log who,
+    when, from, to and the note; set decided_on (first decision) and implemented_on from it.
+
+    Returns the status the idea came from. Raises ChangeRefused, writing nothing, when the
+    idea is missing or the change is not allowed (a merge goes through `merge`).
+    """
+    if to_status == "merged":
+        raise ValueError("merging needs the idea to merge into: use merge()")
+    return _change(con, idea_id, to_status, who, note, now, None)
+
+
+def merge(
+    con,
+    *,
+    idea_id: str,
+    into: str,
+    who: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Merge an open idea into another idea (a duplicate): status merged, merged_into recorded
+    on the idea and in the log. The target must exist, be another idea and not itself be
+    merged. Returns the status the idea came from; raises ChangeRefused otherwise."""
+    return _change(con, idea_id, "merged", who, note, now, (into or "").strip())
+
+
+# decided_on is the day of the first decision; implemented_on the day it was implemented.
+CHANGE_SQL = """
+    UPDATE ideas SET
+        status = $to,
+        status_changed_on = $today,
+        decided_on = CASE WHEN $decided THEN coalesce(decided_on, $today) ELSE decided_on END,
+        implemented_on = CASE WHEN $to = 'implemented' THEN $today ELSE implemented_on END,
+        merged_into = CASE WHEN $to = 'merged' THEN $into ELSE merged_into END
+    WHERE idea_id = $idea_id AND status = $from
+"""
+
+
+def _change(con, idea_id, to_status, who, note, now, into) -> str:
+    idea_id = (idea_id or "").strip()
+    who = (who or "").strip()
+    if not who:
+        raise ChangeRefused("who_required", idea_id)
+    now = now or datetime.now()
+
+    def write(cur) -> str:
+        row = cur.execute("SELECT status FROM ideas WHERE idea_id = ?", [idea_id]).fetchone()
+        if row is None:
+            raise ChangeRefused("not_found", idea_id)
+        status = row[0]
+        if to_status not in allowed_changes(status):
+            raise ChangeRefused("not_allowed", idea_id, status=status, wanted=to_status)
+        if into is not None:
+            _check_merge_target(cur, idea_id, into)
+        today = now.date()
+        cur.execute(
+            CHANGE_SQL,
+            {
+                "to": to_status,
+                "today": today,
+                "decided": to_status in DECIDED_STATUSES,
+                "into": into,
+                "idea_id": idea_id,
+                "from": status,
+            },
+        )
+        _log(cur, idea_id, now, who, status, to_status, into, note)
+        return status
+
+    return _retrying(con, write, (duckdb.TransactionException,))
+
+
+def _check_merge_target(cur, idea_id: str, into: str) -> None:
+    if into == idea_id:
+        raise ChangeRefused("merge_into_itself", idea_id, target=into)
+    row = cur.execute("SELECT status, merged_into FROM ideas WHERE idea_id = ?", [into]).fetchone()
+    if row is None:
+        raise ChangeRefused("merge_target_missing", idea_id, target=into)
+    if row[0] == "merged":
+        raise ChangeRefused("merge_target_merged", idea_id, target=into, target_into=row[1])
+
+
+def _log(cur, idea_id, now, who, from_status, to_status, into=None, note=None) -> None:
+    cur.execute(
+        "INSERT INTO idea_events (idea_id, changed_at, changed_by, from_status, to_status,"
+        " merged_into, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [idea_id, now, who, from_status, to_status, into, (note or "").strip() or None],
+    )
+
+
+def _retrying(con, work: Callable, conflicts: tuple[type[Exception], ...]):
+    """Run `work(cursor)` in one transaction; when DuckDB refuses it for a conflict with a
+    concurrent transaction, run the whole transaction again (after a short random pause)."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with store.transaction(con) as cur:
+                return work(cur)
+        except conflicts:
+            if attempt == ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.002, 0.01 * attempt))
+    raise AssertionError("unreachable")

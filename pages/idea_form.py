@@ -1,0 +1,101 @@
+"""Staff send an idea in a minute, and look up what happened to it by its number.
+
+The form keeps an idempotency token in session state: sending again (a double click, a
+rerun) finds the idea the token already created instead of making a second one.
+"""
+
+import uuid
+
+import streamlit as st
+
+from metrics import idea_actions, ideas, units
+from metrics.contract import TITLE_MAX
+from ui import i18n, nav
+from ui import ideas_view as view
+from ui.data import cached, connection
+from ui.i18n import t
+
+nav.require_router()
+
+tree = cached(units.units)
+if tree.empty:
+    st.info(t("db.empty"))
+    st.stop()
+
+st.title(t("form.title"))
+st.caption(t("form.intro"))
+if "idea_form_token" not in st.session_state:
+    st.session_state["idea_form_token"] = uuid.uuid4().hex
+token = st.session_state["idea_form_token"]
+names = dict(zip(tree["unit_id"], tree["name"], strict=True))
+depth = dict(zip(tree["unit_id"], tree["depth"], strict=True))
+sent = st.session_state.get("idea_form_sent")
+
+if sent:
+    st.success(t("form.sent", number=sent))
+    if st.button(t("form.another")):
+        st.session_state["idea_form_token"] = uuid.uuid4().hex
+        del st.session_state["idea_form_sent"]
+        st.rerun()
+else:
+    with st.form(f"idea_form_{token}"):
+        title = st.text_input(t("form.field.title"), max_chars=TITLE_MAX)
+        description = st.text_area(
+            t("form.field.description"), max_chars=idea_actions.DESCRIPTION_MAX
+        )
+        category = st.selectbox(
+            t("form.field.category"),
+            [None, *cached(ideas.categories)],
+            format_func=lambda c: t("form.no_category") if c is None else c,
+        )
+        home = st.session_state.get("unit")
+        unit_id = st.selectbox(
+            t("form.field.unit"),
+            [None, *tree["unit_id"]],
+            index=1 + list(names).index(home) if home in names else 0,
+            format_func=lambda u: (
+                t("form.choose") if u is None else view.unit_label(names[u], depth[u])
+            ),
+        )
+        anonymous = st.radio(
+            t("form.field.anonymous"),
+            [True, False],
+            format_func=lambda a: t("form.anonymous" if a else "form.named"),
+        )
+        identity = st.text_input(t("form.field.identity"), help=t("form.identity_help"))
+        send = st.form_submit_button(t("form.send"), type="primary")
+    if send:
+        try:
+            done = idea_actions.submit_idea(
+                connection(),
+                token=token,
+                title=title,
+                description=description,
+                category=category,
+                unit_id=unit_id,
+                anonymous=anonymous,
+                identity=identity,
+            )
+        except idea_actions.IdeaInvalid as invalid:
+            st.error("\n".join(f"- {view.problem_text(p)}" for p in invalid.problems))
+        else:
+            st.session_state["idea_form_sent"] = done.idea_id
+            st.rerun()
+
+st.subheader(t("form.lookup_heading"))
+number = st.text_input(t("form.lookup_number"), value=sent or "", placeholder="I-2026-00001")
+if number.strip():
+    found = cached(ideas.idea, idea_id=number.strip())
+    if found.empty:
+        st.warning(t("form.lookup_missing", number=number.strip()))
+    else:
+        idea = found.iloc[0]
+        st.text(f"{idea['idea_id']} · {idea['title']}")
+        sent_on = i18n.day(idea["submitted_on"].date())
+        st.caption(t("form.lookup_status", status=view.status_label(idea["status"]), day=sent_on))
+        history = cached(ideas.idea_events, idea_id=idea["idea_id"])
+        if not history.empty:
+            table = view.history_table(history, public=True)
+            st.dataframe(table, hide_index=True, width="stretch")
+        if idea["status"] == "merged":
+            st.caption(t("form.lookup_merged", target=idea["merged_into"]))

@@ -1,0 +1,139 @@
+"""The idea pipeline for the steering group and unit heads: are ideas decided on in time,
+where do they wait, which units take part, and what have the implemented ones brought."""
+
+from datetime import date
+
+import streamlit as st
+
+from metrics import ideas, settings, units
+from metrics.contract import IDEA_STATUSES
+from ui import filters, i18n, nav
+from ui import ideas_view as view
+from ui.data import cached
+from ui.i18n import t
+
+nav.require_router()
+
+if cached(units.units).empty:
+    st.info(t("db.empty"))
+    st.stop()
+
+period = filters.period()
+unit = filters.unit()
+today = date.today()
+col = view.col
+
+st.title(t("ideas.title"))
+span = t("period.range", start=i18n.day(period.start), end=i18n.day(period.end))
+st.caption(t("ideas.period", period=span))
+# One section at a time: drawing only the chosen one keeps a rerun within the page budget.
+SECTIONS = ("pipeline", "decisions", "results", "units", "list")
+if "ideas_section" not in st.session_state:
+    wanted = st.query_params.get("section")
+    st.session_state["ideas_section"] = wanted if wanted in SECTIONS else SECTIONS[0]
+section = st.radio(
+    t("ideas.section"),
+    SECTIONS,
+    format_func=lambda s: t(f"ideas.tab.{s}"),
+    horizontal=True,
+    key="ideas_section",
+)
+st.query_params["section"] = section
+
+
+def figures(values: dict[str, str]) -> None:
+    """A row of headline figures: text key → the value already written for the language."""
+    for column, (key, value) in zip(st.columns(len(values)), values.items(), strict=True):
+        column.metric(t(key), value, border=True)
+
+
+if section in ("pipeline", "decisions"):
+    summary = cached(ideas.idea_summary, period=period, unit=unit)
+
+if section == "pipeline":
+    figures(
+        {
+            "ideas.submitted": i18n.number(summary["submitted"]),
+            "ideas.decided": i18n.number(summary["decided"]),
+            "ideas.implemented": i18n.number(summary["implemented"]),
+            "ideas.waiting_cohort": i18n.number(summary["waiting"]),
+        }
+    )
+    st.subheader(t("ideas.funnel_heading"))
+    table = view.funnel_table(cached(ideas.status_funnel, period=period, unit=unit))
+    view.show(table, chart="bar", x=col("status"), y=col("ideas"), horizontal=True)
+    st.subheader(t("ideas.flow_heading"))
+    long, table = view.flow_tables(cached(ideas.monthly_flow, period=period, unit=unit))
+    view.show(table, chart="line", data=long, x=col("month"), y=col("ideas"), color=col("series"))
+
+if section == "decisions":
+    st.subheader(t("ideas.decision_heading"))
+    figures(
+        {
+            "ideas.median_days": i18n.number(summary["median_days_to_decision"]),
+            "ideas.p80_days": i18n.number(summary["p80_days_to_decision"]),
+            "ideas.waiting_cohort": i18n.number(summary["waiting"]),
+        }
+    )
+    st.caption(t("ideas.decision_explain"))
+    table = view.bands_table(cached(ideas.decision_time_bands, period=period, unit=unit))
+    view.show(table, chart="bar", x=col("band"), y=col("ideas"))
+
+    st.subheader(t("ideas.backlog_heading"))
+    ages = cached(ideas.backlog_by_age, on=today, unit=unit)
+    figures(
+        {
+            "ideas.waiting_now": i18n.number(ages["ideas"].sum()),
+            "ideas.overdue_now": i18n.number(ages["overdue"].sum()),
+        }
+    )
+    target = settings.load().decision_target_days
+    st.caption(t("ideas.backlog_explain", day=i18n.day(today), days=target))
+    long, table = view.backlog_tables(ages)
+    view.show(table, chart="bar", data=long, x=col("band"), y=col("ideas"), color=col("series"))
+    st.subheader(t("ideas.where_heading"))
+    place = cached(ideas.backlog_by_place, on=today, unit=unit)
+    st.dataframe(view.place_table(place), hide_index=True, width="stretch")
+
+if section == "results":
+    st.subheader(t("ideas.benefit_heading"))
+    gain = cached(ideas.benefit, period=period, unit=unit)
+    figures(
+        {
+            "ideas.implemented_in_period": i18n.number(gain["implemented"]),
+            "ideas.benefit_hours": i18n.number(gain["benefit_hours_per_year"]),
+            "ideas.benefit_eur": i18n.number(gain["benefit_eur_per_year"]),
+        }
+    )
+    st.caption(
+        t(
+            "ideas.benefit_explain",
+            estimated=i18n.number(gain["with_estimate"]),
+            implemented=i18n.number(gain["implemented_to_date"]),
+            hours=i18n.number(gain["benefit_hours_per_year_to_date"]),
+            eur=i18n.number(gain["benefit_eur_per_year_to_date"]),
+        )
+    )
+    st.subheader(t("ideas.category_heading"))
+    table = view.category_table(cached(ideas.ideas_by_category, period=period, unit=unit))
+    view.show(table, chart="bar", x=col("category"), y=col("submitted"), horizontal=True)
+
+if section == "units":
+    st.caption(t("ideas.units_explain"))
+    rows = cached(ideas.ideas_by_unit, period=period, unit=unit, on=today)
+    st.dataframe(view.unit_table(rows), hide_index=True, width="stretch")
+
+if section == "list":
+    search = st.text_input(t("ideas.search"), help=t("ideas.search_help"))
+    chosen = st.multiselect(col("status"), IDEA_STATUSES, format_func=view.status_label)
+    every_period = st.toggle(t("ideas.all_periods"), help=t("ideas.all_periods_help"))
+    found = cached(
+        ideas.idea_list,
+        on=today,
+        period=None if every_period else period,
+        unit=unit,
+        statuses=tuple(chosen) or None,
+        search=search.strip() or None,
+    )
+    st.caption(view.list_caption(found))
+    st.dataframe(view.idea_table(found), hide_index=True, width="stretch")

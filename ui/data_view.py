@@ -1,0 +1,194 @@
+"""Pieces of the data page: labels, the checked-file cache, the problem and log tables.
+
+Formatting only: reading, checking and writing files is metrics.imports; nothing here decides
+whether a file is good.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from metrics import imports, presets
+from metrics.validation import MAX_ERRORS_SHOWN, ImportRejected
+from ui import i18n
+from ui.data import connection
+from ui.i18n import t
+
+ROUND_KINDS = ("survey_responses", "survey_results")
+_CHECK = "data_check"
+
+
+def kind_label(kind: str) -> str:
+    return f"{t(f'data.kind.{kind}')} ({kind})"
+
+
+def choice_label(choice: tuple[str, str | None]) -> str:
+    kind, preset = choice
+    if preset is None:
+        return kind_label(kind)
+    return t("data.preset_label", kind=kind_label(kind), preset=presets.load(preset).title)
+
+
+def who() -> str:
+    """Who is loading, for the import log: the signed-in user's e-mail, else the page itself."""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or st.user.get("name"))
+    except Exception:  # no login configured: auth = "none"
+        pass
+    return "data page (no login)"
+
+
+def checked(data: bytes, name: str, kind: str, preset, round_id: str, sheet):
+    """The file checked with these choices: a CheckedFile or the ImportRejected, kept for the
+    session so that a rerun does not check again. A refusal is logged once, when first seen."""
+    key = (hashlib.sha256(data).hexdigest(), name, kind, preset, round_id, sheet)
+    kept = st.session_state.get(_CHECK)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    with st.spinner(t("data.checking")):
+        try:
+            outcome = imports.check_file(
+                connection(),
+                kind,
+                data,
+                file_name=name,
+                round_id=round_id or None,
+                sheet=sheet,
+                preset=preset,
+                count=True,
+            )
+        except ImportRejected as refused:
+            imports.log_refused(connection(), refused, imported_by=who())
+            outcome = refused
+    st.session_state[_CHECK] = (key, outcome)
+    return outcome
+
+
+def forget_check() -> None:
+    st.session_state.pop(_CHECK, None)
+
+
+def problems_table(refused: ImportRejected) -> pd.DataFrame:
+    shown = refused.errors[:MAX_ERRORS_SHOWN]
+    return pd.DataFrame(
+        {
+            t("data.problem.row"): [e.row or "" for e in shown],
+            t("data.problem.column"): [e.column for e in shown],
+            t("data.problem.value"): [e.value[:200] for e in shown],
+            t("data.problem.reason"): [e.reason for e in shown],
+        }
+    )
+
+
+def unlisted(refused: ImportRejected) -> int:
+    return max(len(refused.errors) - MAX_ERRORS_SHOWN, 0) + refused.unlisted
+
+
+def parts_table(checked_file: imports.CheckedFile) -> pd.DataFrame:
+    """The rows a preset saves besides the file's own kind (organisations, the survey round)."""
+    parts = checked_file.parts[:-1]
+    return pd.DataFrame(
+        {
+            t("data.part.kind"): [kind_label(p.kind) for p in parts],
+            t("data.part.rows"): [i18n.number(len(p.staged)) for p in parts],
+            t("data.part.added"): [i18n.number(p.added) for p in parts],
+            t("data.part.updated"): [i18n.number(p.updated) for p in parts],
+        }
+    )
+
+
+def when(value) -> str:
+    stamp = pd.Timestamp(value)
+    return f"{i18n.day(stamp.date())} {stamp:%H:%M}"
+
+
+def log_table(log: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("data.log.when"): log["imported_at"].map(when),
+            t("data.log.outcome"): log["refused"].map(
+                lambda r: t("data.log.refused") if r else t("data.log.loaded")
+            ),
+            t("data.log.kind"): log["kind"].map(lambda k: kind_label(k) if k else ""),
+            t("data.log.file"): log["file_name"],
+            t("data.log.preset"): log["preset"].fillna(""),
+            t("data.log.added"): log["rows_added"],
+            t("data.log.updated"): log["rows_updated"],
+            t("data.log.rejected"): log["rows_rejected"],
+            t("data.log.who"): log["imported_by"].fillna(""),
+            t("data.log.hash"): log["content_sha256"],
+            t("data.log.report"): log["report"].fillna(""),
+        }
+    )
+
+
+def after_restore() -> None:
+    """A restore replaced the database file: drop the cached connection and every cached figure."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    forget_check()
+
+
+def problem_count(refused: ImportRejected) -> int:
+    return len(refused.errors) + refused.unlisted
+
+
+def show_refusal(refused: ImportRejected) -> None:
+    """Every problem of a refused file: row, column, value and reason, as plain text."""
+    st.error(t("data.refused", problems=i18n.number(problem_count(refused))))
+    st.dataframe(problems_table(refused), hide_index=True, width="stretch")
+    if unlisted(refused):
+        st.caption(t("data.more_problems", count=i18n.number(unlisted(refused))))
+
+
+def show_checked(outcome: imports.CheckedFile) -> None:
+    """What saving the file would do, the notes, and its first rows as they will be stored."""
+    main = outcome.main
+    rows, added, updated = len(main.staged), main.added, main.updated
+    st.success(
+        t(
+            "data.ready",
+            rows=i18n.number(rows),
+            added=i18n.number(added),
+            updated=i18n.number(updated),
+        )
+    )
+    if len(outcome.parts) > 1:
+        st.caption(t("data.parts"))
+        st.dataframe(parts_table(outcome), hide_index=True)
+    if outcome.warnings:
+        st.dataframe({t("data.warnings"): outcome.warnings}, hide_index=True, width="stretch")
+    st.caption(t("data.preview"))
+    st.dataframe(outcome.preview(), hide_index=True, width="stretch")
+
+
+def loaded_message(result: imports.ImportResult) -> dict[str, str]:
+    return {
+        "rows": i18n.number(result.rows),
+        "added": i18n.number(result.added),
+        "updated": i18n.number(result.updated),
+    }
+
+
+def choices(guesses: pd.DataFrame) -> list[tuple[str, str | None]]:
+    """(kind, preset) pairs, best match first, as metrics.imports.recognise ranked them."""
+    return [
+        (kind, preset if isinstance(preset, str) else None)
+        for kind, preset in zip(guesses["kind"], guesses["preset"], strict=True)
+    ]
+
+
+def has_round_column(headers: tuple[str, ...]) -> bool:
+    return "round_id" in {h.strip().lower() for h in headers}
+
+
+def sheets(data: bytes, name: str) -> list[str]:
+    """The workbook's sheets ([] for a CSV, or for a broken workbook: the check refuses it)."""
+    try:
+        return imports.sheet_names(data, name)
+    except ImportRejected:
+        return []
