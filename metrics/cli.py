@@ -15,6 +15,7 @@ import traceback
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from metrics import exports, periods, registry, store
@@ -140,11 +141,23 @@ def _report(args) -> int:
     return EXIT_OK
 
 
+def _rounded(value):
+    return round(value, 4) if isinstance(value, float) and not math.isnan(value) else value
+
+
+def _csv_cell(value):
+    """Booleans as the data contract writes them (suppressed=true)."""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    return value
+
+
 def format_table(frame: pd.DataFrame, fmt: str) -> str:
     """CSV with a header row, or JSON records; an empty (hidden or missing) figure is empty/null."""
-    frame = frame.map(lambda v: round(v, 4) if isinstance(v, float) and not math.isnan(v) else v)
+    frame = frame.map(_rounded)
     if fmt == "json":
         return frame.to_json(orient="records", date_format="iso", force_ascii=False) + "\n"
+    frame = frame.map(_csv_cell)
     # a text cell that a spreadsheet would run as a formula is written with a leading quote
     return exports.safe_frame(frame).to_csv(index=False, lineterminator="\n")
 

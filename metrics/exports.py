@@ -109,14 +109,12 @@ def _count_sql(kind: str) -> str:
     return f"SELECT count(*) FROM {store.quote_identifier(table, {table})}"
 
 
-ROW_COUNT_SQL = " UNION ALL ".join(
-    f"SELECT '{kind}' AS kind, ({_count_sql(kind)}) AS rows" for kind in KINDS
-)
+ROW_COUNT_SQL = {kind: _count_sql(kind) for kind in KINDS}
 
 
-def row_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """How many rows each kind holds. Columns: kind, rows (respondents for survey_responses)."""
-    return store.read(con, ROW_COUNT_SQL)
+def row_count(con: duckdb.DuckDBPyConnection, *, kind: str) -> int:
+    """How many rows a kind holds (respondents for survey_responses), as its download has."""
+    return int(store.read(con, ROW_COUNT_SQL[kind]).iloc[0, 0])
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -23,19 +23,17 @@ import duckdb
 from metrics import store
 from metrics.contract import DECIDED_STATUSES, TITLE_MAX
 
-# The path an idea takes; any open status may also go to rejected or parked, or be merged
-# into another idea. implemented, rejected and merged are final.
-MAIN_PATH = ("new", "in_review", "accepted", "in_trial", "implemented")
-OPEN_STATUSES = ("new", "in_review", "accepted", "in_trial", "parked")
+# The path an idea takes is new → in_review → accepted → in_trial → implemented; any open
+# status may also go to rejected or parked, or be merged into another idea. implemented,
+# rejected and merged are final (no entry here).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    status: tuple(
-        dict.fromkeys(
-            ([MAIN_PATH[MAIN_PATH.index(status) + 1]] if status in MAIN_PATH[:-1] else [])
-            + [s for s in ("rejected", "parked", "merged") if s != status]
-        )
-    )
-    for status in OPEN_STATUSES
+    "new": ("in_review", "rejected", "parked", "merged"),
+    "in_review": ("accepted", "rejected", "parked", "merged"),
+    "accepted": ("in_trial", "rejected", "parked", "merged"),
+    "in_trial": ("implemented", "rejected", "parked", "merged"),
+    "parked": ("rejected", "merged"),
 }
+OPEN_STATUSES = tuple(TRANSITIONS)
 TITLE_MIN = 3
 DESCRIPTION_MAX = 4000
 NAME_MAX = 200

@@ -451,28 +451,34 @@ def idea_list(
 def ideas_report(con, *, period: Period, unit: str | None = None, on: date | None = None):
     """Every idea of the period with its status and age (report `ideas`); no submitters.
 
-    The columns of idea_list; age_days counts to `on`, default today.
+    The columns of idea_list, the dates written YYYY-MM-DD; age_days counts to `on`, default
+    today.
     """
-    return idea_list(con, on=on or date.today(), period=period, unit=unit, limit=None)
+    frame = idea_list(con, on=on or date.today(), period=period, unit=unit, limit=None)
+    for column in ("submitted_on", "decided_on", "implemented_on"):
+        frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
+    return frame
 
 
-IDEA_SQL = """
+IDEA_SQL = f"""
+    WITH scope AS ({SCOPE_SQL})
     SELECT i.idea_id, i.title, i.description, i.category, i.unit_id, u.name AS unit_name,
            u.change_agent, i.status, i.submitted_on, i.decided_on, i.implemented_on,
            i.merged_into, i.anonymous, i.benefit_hours_per_year, i.benefit_eur_per_year
-    FROM ideas i JOIN units u USING (unit_id)
+    FROM ideas i JOIN scope USING (unit_id) JOIN units u USING (unit_id)
     WHERE upper(i.idea_id) = upper($idea_id)
     ORDER BY i.idea_id = $idea_id DESC
     LIMIT 1
 """
 
 
-def idea(con, *, idea_id: str) -> pd.DataFrame:
-    """One idea by its number, case ignored (an empty frame if there is none): idea_id, title,
-    description, category, unit_id, unit_name, change_agent, status, submitted_on, decided_on,
+def idea(con, *, idea_id: str, unit: str | None = None) -> pd.DataFrame:
+    """One idea by its number, case ignored, if it belongs to `unit` or a unit below it (any
+    home unit when None); otherwise an empty frame. Columns: idea_id, title, description,
+    category, unit_id, unit_name, change_agent, status, submitted_on, decided_on,
     implemented_on, merged_into, anonymous, benefit_hours_per_year, benefit_eur_per_year.
     No submitter."""
-    return store.read(con, IDEA_SQL, {"idea_id": idea_id.strip()})
+    return store.read(con, IDEA_SQL, {"idea_id": idea_id.strip(), "unit": unit})
 
 
 EVENTS_SQL = """

@@ -7,15 +7,16 @@ transaction, after validating it again against the database as it is then; if th
 differ from what was checked, it refuses rather than write something nobody previewed.
 import_file does both at once (the command line, the demo, the tests).
 
-Every import is logged in import_log: when, who, the file's name and SHA-256, through which
-preset, rows added and updated, and for a refused file the rows rejected and the report. A
-refused file leaves every data table exactly as it was; only its log row is written.
+Every loaded file is logged in import_log: when, who, the file's name and SHA-256, through
+which preset, rows added and updated. A refused file leaves the database exactly as it was;
+its rows rejected and report go to a refusal journal beside the database file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -320,9 +321,14 @@ def _normalise_headers(
     kind: Kind, frame: pd.DataFrame, file_name: str, round_id: str | None
 ) -> tuple[pd.DataFrame, list[str]]:
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
-    blank = [c for c in frame.columns if (c == "" or _UNNAMED.match(c))]
-    empty = [c for c in blank if not frame[c].astype(str).str.strip().any()]
-    frame = frame.drop(columns=empty)  # columns with neither a header nor a value
+    # Excel leaves columns with neither a header nor a value (a trailing ';' on every line)
+    keep = [
+        i
+        for i, c in enumerate(frame.columns)
+        if not (c == "" or _UNNAMED.match(c))
+        or (frame.iloc[:, i].astype(str).str.strip() != "").any()
+    ]
+    frame = frame.iloc[:, keep]
     duplicated = frame.columns[frame.columns.duplicated()].unique()
     if len(duplicated):
         reason = "the column appears more than once in the header"
@@ -488,27 +494,42 @@ def _write(con, checked: CheckedFile, imported_by: str | None) -> ImportResult:
     )
 
 
+def refusal_journal(con: duckdb.DuckDBPyConnection) -> Path:
+    """Where refused files are recorded: a JSON-lines file beside the database file.
+
+    A refused file must leave the database exactly as it was (data-contract.md), its log
+    included, so its record is kept outside it.
+    """
+    cur = con.cursor()
+    try:
+        (path,) = cur.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchone()
+    finally:
+        cur.close()
+    return Path(path).with_name(Path(path).name + ".refused.jsonl")
+
+
 def log_refused(
     con: duckdb.DuckDBPyConnection, refused: ImportRejected, *, imported_by: str | None = None
 ) -> None:
-    """Record a refused file in the import log: every data row rejected, and the report."""
-    with store.transaction(con) as cur:
-        cur.execute(
-            _LOG_SQL,
-            {
-                "kind": getattr(refused, "kind", ""),
-                "file_name": refused.file_name,
-                "sha": getattr(refused, "content_sha256", ""),
-                "added": 0,
-                "updated": 0,
-                "by": imported_by,
-                "preset": getattr(refused, "preset", None),
-                "rejected": getattr(refused, "rows", 0),
-                "problems": len(refused.errors) + refused.unlisted,
-                "refused": True,
-                "report": refused.report(),
-            },
-        )
+    """Record a refused file in the refusal journal: every data row rejected, and the report."""
+    entry = {
+        "imported_at": datetime.now().isoformat(timespec="microseconds"),
+        "kind": getattr(refused, "kind", ""),
+        "preset": getattr(refused, "preset", None),
+        "file_name": refused.file_name,
+        "content_sha256": getattr(refused, "content_sha256", ""),
+        "rows_added": 0,
+        "rows_updated": 0,
+        "rows_rejected": getattr(refused, "rows", 0),
+        "refused": True,
+        "problems": len(refused.errors) + refused.unlisted,
+        "imported_by": imported_by,
+        "report": refused.report(),
+    }
+    with refusal_journal(con).open("a", encoding="utf-8") as journal:
+        journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
 def import_file(
@@ -534,7 +555,7 @@ def import_file(
     except ImportRejected as refused:
         try:
             log_refused(con, refused, imported_by=imported_by)
-        except duckdb.Error as error:  # the refusal stands; say why it is not in the log
+        except OSError as error:  # the refusal stands; say why it is not in the log
             refused.add_note(f"(the refusal could not be logged: {error})")
         raise
     return _write(con, checked, imported_by)
@@ -685,13 +706,22 @@ LIMIT $limit
 
 
 def import_log(con: duckdb.DuckDBPyConnection, *, limit: int = 200) -> pd.DataFrame:
-    """The latest imports, newest first.
+    """The latest imports, loaded and refused, newest first.
 
     Columns: imported_at (timestamp), kind, preset, file_name, content_sha256 (hex), rows_added,
     rows_updated, rows_rejected (rows of a refused file: all of them, since a file loads all or
     nothing), refused (bool), problems (how many the refusal report named), imported_by, report.
+    Loaded files come from the database's import_log; refused ones from the refusal journal.
     """
-    return store.read(con, IMPORT_LOG_SQL, {"limit": limit})
+    loaded = store.read(con, IMPORT_LOG_SQL, {"limit": limit})
+    journal = refusal_journal(con)
+    if not journal.exists():
+        return loaded
+    lines = journal.read_text("utf-8").splitlines()[-limit:]
+    refused = pd.DataFrame([json.loads(line) for line in lines], columns=loaded.columns)
+    refused["imported_at"] = pd.to_datetime(refused["imported_at"])
+    both = pd.concat([loaded, refused], ignore_index=True) if len(loaded) else refused
+    return both.sort_values("imported_at", ascending=False, ignore_index=True).head(limit)
 
 
 # Stored columns that no file carries: the rules derive them (a suppression mark → suppressed).

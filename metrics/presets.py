@@ -3,6 +3,7 @@
 A preset is a TOML file in data/presets/ (its name is the file name without .toml):
 
     title = "…"                      # shown on the data page
+    attribution = "…"                # a licence's credit line, shown with the data
     kind = "survey_results"          # the contract kind the file becomes
     description = "…"
     footnote_digits = true           # "Leadership and managing change1" matches its alias
@@ -92,6 +93,7 @@ class Preset:
     also: tuple[Mapping, ...] = ()
     round: RoundTemplate | None = None
     footnote_digits: bool = False
+    attribution: str = ""  # shown wherever the data is shown, where its licence asks for it
 
 
 @dataclass
@@ -172,6 +174,7 @@ def _parse(name: str, spec: dict) -> Preset:
         if round_spec
         else None,
         footnote_digits=bool(spec.get("footnote_digits", False)),
+        attribution=spec.get("attribution", ""),
     )
 
 

@@ -204,7 +204,9 @@ def _anonymised(frame: pd.DataFrame, parents: dict, threshold: int) -> pd.DataFr
     frame["below_threshold"] = (counts > 0) & (counts < threshold)
     frame["tested"] = counts >= threshold
     frame.loc[frame["suppressed"], ["favourable_pct", "mean"]] = math.nan
-    frame.loc[frame["below_threshold"], "respondents"] = pd.NA
+    # A hidden group's count goes too: a complement's count would give a small group's count back
+    # by subtraction. Below the threshold the page says "< 5"; otherwise just "hidden".
+    frame.loc[frame["suppressed"] | frame["below_threshold"], "respondents"] = pd.NA
     return frame
 
 

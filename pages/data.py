@@ -73,7 +73,8 @@ with load_tab:
     load_a_file()
 
 with log_tab:
-    log = cached(imports.import_log)
+    # not cached: a refused file changes no data, so the data version would hide its entry
+    log = imports.import_log(connection())
     if log.empty:
         st.info(t("data.log.empty"))
     else:
@@ -82,14 +83,9 @@ with log_tab:
 
 with download_tab:
     st.caption(t("data.download.note"))
-    counts = cached(exports.row_counts).set_index("kind")["rows"]
-    kind = st.selectbox(
-        t("data.download.kind"),
-        list(KINDS),
-        format_func=lambda k: t(
-            "data.download.rows", kind=view.kind_label(k), rows=i18n.number(counts[k])
-        ),
-    )
+    kind = st.selectbox(t("data.download.kind"), list(KINDS), format_func=view.kind_label)
+    rows = cached(exports.row_count, kind=kind)
+    st.caption(t("data.download.rows", kind=view.kind_label(kind), rows=i18n.number(rows)))
     left, right = st.columns(2)
     left.download_button(
         t("data.download.csv"),

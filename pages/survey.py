@@ -15,17 +15,18 @@ from ui.i18n import t
 nav.require_router()
 
 rounds = cached(survey.rounds)
-if rounds.empty:
+scores = cached(survey.group_scores, round_ids=tuple(rounds["round_id"]))
+present = set(scores["round_id"].unique())
+order = [r for r in rounds["round_id"] if r in present]  # the rounds with results
+if not order:
     st.info(t("survey.no_rounds"))
     st.stop()
 
 group = filters.unit() or ORGANISATION
 threshold = settings.load().min_respondents
-order = rounds["round_id"].tolist()
 round_names = dict(zip(rounds["round_id"], rounds["name"], strict=True))
 tree = cached(units.units)
 names = {ORGANISATION: t("sidebar.unit.all"), **tree.set_index("unit_id")["name"].to_dict()}
-scores = cached(survey.group_scores, round_ids=tuple(order))
 top = tree["parent_id"].isna() if group == ORGANISATION else tree["parent_id"] == group
 # the chosen group, then each group one level below it (each with all units below it)
 below = [group, *tree.loc[top & tree["unit_id"].isin(scores["group_id"].unique()), "unit_id"]]

@@ -55,9 +55,9 @@ if done:
 if not idea_id:
     st.stop()
 
-found = cached(ideas.idea, idea_id=idea_id)
+found = cached(ideas.idea, idea_id=idea_id, unit=unit)
 if found.empty:
-    st.warning(t("form.lookup_missing", number=idea_id))
+    st.warning(t("triage.not_in_scope", number=idea_id))
     st.stop()
 idea = found.iloc[0]
 st.subheader(idea["idea_id"])

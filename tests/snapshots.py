@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-# Tables that record what happened rather than hold data: a refused import is logged.
-NOT_DATA = {"import_log", "schema_meta"}
+# The schema version is not data; everything else, the import log included, must stay as it was.
+NOT_DATA = {"schema_meta"}
 
 
 def data_tables(con) -> list[str]:
-    """Every base table of the database except the logs: new tables are included as they come."""
+    """Every base table of the database: new tables are included as they come."""
     cur = con.cursor()
     try:
         rows = cur.execute(

@@ -171,12 +171,12 @@ def test_report_activity_coverage_counts_everything_up_to_the_period_end(
     # 3 of 6. S1: 2 of 1 + 2 + 3 = 6 → 33.3 %; S2: 3 of 0 + 1 + 6 = 7 → 42.9 %.
     assert done.stdout.splitlines() == [
         "unit_id,has_change_agent,workshop_participants,supervisors_reached_pct,seminars",
-        "S1,False,2,33.3333,0",
-        "U2,False,0,0.0,0",
-        "U1,True,2,100.0,0",
-        "S2,False,4,42.8571,0",
-        "U4,True,4,50.0,0",
-        "U3,False,0,0.0,0",
+        "S1,false,2,33.3333,0",
+        "U2,false,0,0.0,0",
+        "U1,true,2,100.0,0",
+        "S2,false,4,42.8571,0",
+        "U4,true,4,50.0,0",
+        "U3,false,0,0.0,0",
     ]
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert len(rows) == 6

@@ -12,7 +12,7 @@ from metrics import store
 from metrics.imports import import_file
 from tests.snapshots import snapshot
 from tests.test_pages import ROOT
-from tests.test_presets import CSPS
+from tests.test_presets import csps  # noqa: F401 - the fixture, which fails clearly if missing
 
 GOOD_UNITS = b"unit_id,name,headcount,parent_id\nU5,Uusi yksikk\xc3\xb6,100,S2\n"
 BAD_UNITS = b"unit_id,name,headcount\nU6,Huono,-3\nU7,,x\n"
@@ -86,8 +86,8 @@ def test_a_bad_file_lists_every_problem_and_saves_nothing(db, monkeypatch):
     assert log.iloc[0][["Tiedosto", "Tulos", "Hylätty"]].tolist() == ["huono.csv", "hylätty", 2]
 
 
-def test_a_real_csps_file_is_loaded_through_its_preset_with_a_round(db, monkeypatch):
-    content = (CSPS / "csps_2018_organisation_scores.csv").read_bytes()
+def test_a_real_csps_file_is_loaded_through_its_preset_with_a_round(db, monkeypatch, csps):  # noqa: F811
+    content = (csps / "csps_2018_organisation_scores.csv").read_bytes()
     app = upload(data_page(db, monkeypatch), "csps_2018_organisation_scores.csv", content)
     assert app.selectbox[0].value == ("survey_results", "csps")
     assert app.info[0].value.startswith("Tiedostossa ei ole round_id-saraketta")
@@ -95,6 +95,10 @@ def test_a_real_csps_file_is_loaded_through_its_preset_with_a_round(db, monkeypa
     assert app.success[0].value.startswith("Tiedosto on kunnossa: 212 riviä, joista 212 uutta")
     also = app.dataframe[0].value  # the round and the 106 benchmark organisations
     assert also["Rivejä"].tolist() == ["1", "106"]
+    assert (
+        "Contains public sector information licensed under the Open Government Licence v3.0."
+        in [c.value for c in app.caption]
+    )
     button(app, "Tallenna tiedosto").click().run()
     assert not app.exception, app.exception
     count = store.read(store.connect(db), "SELECT count(*) FROM survey_results").iloc[0, 0]

@@ -255,6 +255,7 @@ def test_report_ideas_lists_status_and_age_without_submitters(idea_city_path, tm
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert [r["idea_id"] for r in rows] == ["M6", "M5"]
     assert rows[1]["status"] == "in_review" and rows[1]["title"] == "**Parempi** <b>kahvi</b>"
+    assert (rows[1]["submitted_on"], rows[1]["decided_on"]) == ("2026-03-20", "")
     assert int(rows[1]["age_days"]) == (date.today() - date(2026, 3, 20)).days
     assert "submitter" not in rows[0] and "p3" not in done.stdout
 

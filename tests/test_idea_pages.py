@@ -311,3 +311,11 @@ def test_the_list_finds_ideas_of_every_period_when_asked(db, monkeypatch):
     assert app.dataframe[0].value["Numero"].tolist() == ["M6"]  # March only
     by_label(app.toggle, "Kaikki jaksot").set_value(True).run()
     assert app.dataframe[0].value["Numero"].tolist() == ["R2", "M6"]  # R2 was sent in April
+
+
+def test_triage_opens_only_ideas_of_the_chosen_organisation(db, monkeypatch):
+    app = open_page(db, monkeypatch, "pages/triage.py", unit="B")
+    by_label(app.text_input, "…tai avaa idea numerolla").input("M4").run()  # M4 is in A2
+    assert app.warning[0].value == "Valitusta organisaatiosta ei löydy ideaa numerolla M4."
+    by_label(app.text_input, "…tai avaa idea numerolla").input("M5").run()
+    assert app.text[0].value == "**Parempi** <b>kahvi</b>"  # the title, as plain text

@@ -333,3 +333,19 @@ def test_a_check_that_went_stale_is_refused_at_commit(city, tmp_path):
     with pytest.raises(ImportRejected, match="changed after this file was checked"):
         commit(city, checked)
     assert snapshot(city) == before
+
+
+def test_empty_columns_excel_leaves_at_the_end_are_ignored(empty_db, tmp_path):
+    path = write(tmp_path, "u.csv", "unit_id;name;headcount;;\nA;Arkisto;4;;\n")
+    done = load(empty_db, "units", path)
+    assert (done.added, done.warnings) == (1, [])
+
+
+def test_a_row_with_more_cells_than_the_header_says_so(city, tmp_path):
+    path = write(tmp_path, "u.csv", "unit_id,name,headcount\nA,Arkisto,4\nB,Arkisto, osa 2,5\n")
+    (error,) = refused_unchanged(city, "units", path).errors
+    assert error.row == 3
+    assert error.reason == (
+        "the row has 4 cells but the header has 3; a cell may hold the separator ',' "
+        "without quotes around it"
+    )

@@ -167,7 +167,7 @@ def test_report_projects_on_the_command_line(tmp_path_factory, tmp_path):
         "phase": "act",
         "progress_pct": "100.0",
         "due_on": "2025-12-31",
-        "overdue": "False",
+        "overdue": "false",
         "target_reached_pct": "150.0",
     }
 

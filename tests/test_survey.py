@@ -401,9 +401,10 @@ def test_report_survey_scores_prints_hidden_rows_empty_with_counts_below_5(made)
     lines = done.stdout.splitlines()
     assert lines[0] == "round_id,unit_id,indicator,respondents,favourable_pct,mean,suppressed"
     assert lines[1].startswith("R1,ALL,change_leadership,82,")
-    assert "R1,A,satisfaction,< 5,,,True" in lines
-    assert "R1,F,satisfaction,6,,,True" in lines  # hidden as A's complement, count shown
-    assert "R1,V,satisfaction,0,,,False" in lines  # no respondents: nothing to hide
+    assert "R1,A,satisfaction,< 5,,,true" in lines
+    # hidden as A's complement: its count (6) is hidden too, or A's count would follow from it
+    assert "R1,F,satisfaction,,,,true" in lines
+    assert "R1,V,satisfaction,0,,,false" in lines  # no respondents: nothing to hide
 
 
 def test_report_survey_change_needs_two_known_rounds(made):
@@ -531,3 +532,11 @@ def test_page_in_swedish_and_english(city_path, monkeypatch, lang, title, delta)
     app = open_survey(city_path, monkeypatch, lang=lang)
     assert app.title[0].value == title
     assert delta in [m.delta for m in app.metric]
+
+
+def test_page_without_any_survey_results_says_how_to_get_them(empty_db, tmp_path, monkeypatch):
+    rounds = tmp_path / "rounds.csv"
+    rounds.write_text("round_id,name,closed_on\nR1,Kysely 2025,2025-10-31\n")
+    import_file(empty_db, "survey_rounds", rounds, today=TODAY)  # a round, but no answers yet
+    app = open_survey(tmp_path / "empty.duckdb", monkeypatch)
+    assert "Kyselytuloksia ei ole vielä tuotu" in app.info[0].value

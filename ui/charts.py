@@ -138,9 +138,10 @@ def timeline(
     )
 
 
-# A lighter orange–purple (PuOr) diverging scale for heatmap cells, so black text stays
-# readable on every colour; colour-blind safe. Orange below the reference, purple above.
-HEATMAP_SCALE = ["#E08214", "#FDB863", "#F7F7F7", "#B2ABD2", "#8073AC"]
+# A lighter orange–purple (PuOr) diverging scale for heatmap cells: dark text keeps at least
+# 5.5:1 contrast on every colour (WCAG AA); colour-blind safe. Orange below the reference,
+# purple above.
+HEATMAP_SCALE = ["#E08214", "#FDB863", "#F7F7F7", "#B2ABD2", "#998EC3"]
 MARKED_FILL = "#D9D9D9"  # a marked (e.g. hidden) cell: neutral grey, never a colour of the scale
 
 

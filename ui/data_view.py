@@ -164,6 +164,8 @@ def show_checked(outcome: imports.CheckedFile) -> None:
         st.dataframe({t("data.warnings"): outcome.warnings}, hide_index=True, width="stretch")
     st.caption(t("data.preview"))
     st.dataframe(outcome.preview(), hide_index=True, width="stretch")
+    if outcome.preset and presets.load(outcome.preset).attribution:
+        st.caption(presets.load(outcome.preset).attribution)  # the licence's own words
 
 
 def loaded_message(result: imports.ImportResult) -> dict[str, str]:
