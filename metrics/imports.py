@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from metrics import presets, settings, store
+from metrics import presets, settings, store, survey
 from metrics.contract import KINDS, Kind
 from metrics.validation import ImportRejected, RowError, validate
 
@@ -625,6 +625,25 @@ FROM (UNPIVOT staged_answers ON COLUMNS(* EXCLUDE (round_id, unit_id, respondent
 """
 
 
+def refresh_survey_sums(cur, round_ids: list[str] | None = None) -> None:
+    """Recompute survey_unit_sums for some rounds (None: all), inside the caller's transaction."""
+    if round_ids is None:
+        round_ids = [r for (r,) in cur.execute("SELECT round_id FROM survey_rounds").fetchall()]
+    params = {"rounds": list(round_ids)}
+    cur.execute(
+        "DELETE FROM survey_unit_sums WHERE round_id IN (SELECT unnest($rounds::VARCHAR[]))",
+        params,
+    )
+    cur.execute(f"INSERT INTO survey_unit_sums BY NAME {survey.UNIT_SUMS_SQL}", params)
+
+
+def _write_survey_items(cur, kind, staged):
+    """An item's indicator, scale or reversal feeds every stored sum: recompute them all."""
+    counts = _write_upsert(cur, kind, staged)
+    refresh_survey_sums(cur)
+    return counts
+
+
 def _write_survey_responses(cur, kind, staged):
     """A responses file replaces every answer of each (round, unit) pair it contains.
 
@@ -649,6 +668,7 @@ def _write_survey_responses(cur, kind, staged):
         cur.register("staged_answers", wide)
         cur.execute(_ANSWERS_SQL)
         cur.unregister("staged_answers")
+    refresh_survey_sums(cur, sorted(pairs["round_id"].unique()))
     return max(len(staged) - previous, 0), min(previous, len(staged))
 
 
@@ -731,4 +751,5 @@ WRITERS = {
     "organisations": _write_organisations,
     "units": _write_units,
     "survey_responses": _write_survey_responses,
+    "survey_items": _write_survey_items,
 }

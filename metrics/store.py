@@ -195,14 +195,38 @@ MIGRATIONS: list[str] = [
         submitted_at TIMESTAMP NOT NULL
     );
     """,
-    # 3: the import log records refused files too (nothing of them is loaded: every data row is
-    # rejected and the report says why) and the preset a file was read through.
+    # 3: the import log records the preset a file was read through. The refusal columns stay
+    # false/0 here: a refused file leaves the database as it was and is journalled beside it
+    # (metrics.imports.refusal_journal); import_log() reads both in the same shape.
     """
     ALTER TABLE import_log ADD COLUMN preset VARCHAR;
     ALTER TABLE import_log ADD COLUMN rows_rejected INTEGER DEFAULT 0;
     ALTER TABLE import_log ADD COLUMN problems INTEGER DEFAULT 0;
     ALTER TABLE import_log ADD COLUMN refused BOOLEAN DEFAULT false;
     ALTER TABLE import_log ADD COLUMN report VARCHAR;
+    """,
+    # 4: survey sums per unit, round and indicator, kept by the importer, so that no page has
+    # to count 12 million answers (the pooled figures of any group are sums of these).
+    """
+    CREATE TABLE survey_unit_sums (
+        round_id VARCHAR NOT NULL,
+        unit_id VARCHAR NOT NULL,
+        indicator VARCHAR NOT NULL,
+        respondents BIGINT NOT NULL,
+        answers BIGINT NOT NULL,
+        favourable BIGINT NOT NULL,
+        value_sum BIGINT NOT NULL
+    );
+    -- filled once from the answers already loaded; a frozen copy of survey.UNIT_SUMS_SQL
+    INSERT INTO survey_unit_sums
+    SELECT round_id, unit_id, indicator, count(DISTINCT respondent), count(*),
+           count(*) FILTER (WHERE value >= scale_max - 1), sum(value)
+    FROM (
+        SELECT a.round_id, a.unit_id, a.respondent, i.indicator, i.scale_max,
+               CASE WHEN i.reverse THEN i.scale_max + 1 - a.value ELSE a.value END AS value
+        FROM survey_answers a JOIN survey_items i USING (item_id)
+    )
+    GROUP BY ALL;
     """,
 ]
 

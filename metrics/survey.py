@@ -48,9 +48,14 @@ UNIT_SUMS_SQL = f"""
     FROM answers GROUP BY ALL
 """
 
+# UNIT_SUMS_SQL as the importer keeps it in survey_unit_sums (metrics.imports).
+STORED_UNIT_SUMS_SQL = """
+    SELECT * FROM survey_unit_sums WHERE round_id IN (SELECT unnest($rounds::VARCHAR[]))
+"""
+
 # Every home group (a unit with all units below it, and the whole organisation as ALL).
 GROUP_SUMS_SQL = f"""
-    WITH unit_sums AS ({UNIT_SUMS_SQL}),
+    WITH unit_sums AS ({STORED_UNIT_SUMS_SQL}),
     home_units AS ({HOME_UNITS_SQL})
     SELECT s.round_id, c.ancestor_id AS group_id, s.indicator,
            sum(s.respondents) AS respondents, sum(s.answers) AS answers,
