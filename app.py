@@ -24,7 +24,10 @@ pages = [
     st.Page("pages/ideas.py", title=t("nav.ideas"), icon=":material/lightbulb:"),
     st.Page("pages/idea_form.py", title=t("nav.idea_form"), icon=":material/edit_note:"),
     st.Page("pages/triage.py", title=t("nav.triage"), icon=":material/rule:"),
+    st.Page("pages/standings.py", title=t("nav.standings"), icon=":material/emoji_events:"),
     st.Page("pages/survey.py", title=t("nav.survey"), icon=":material/query_stats:"),
+    st.Page("pages/benchmark.py", title=t("nav.benchmark"), icon=":material/leaderboard:"),
+    st.Page("pages/practices.py", title=t("nav.practices"), icon=":material/menu_book:"),
     # admin only once roles exist (a later issue): loads files, shows the log, backs up
     st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
 ]

@@ -32,6 +32,14 @@ DECIDED_STATUSES = ("accepted", "in_trial", "implemented", "rejected")
 PROJECT_STATUSES = ("planned", "on_track", "at_risk", "late", "done", "stopped")
 PROJECT_PHASES = ("plan", "do", "check", "act")
 ACTIVITY_KINDS = ("supervisor_workshop", "seminar", "change_agent_meeting", "training", "other")
+# Where a good practice came from: a staff idea, a pilot team's project, a joint seminar with
+# other municipalities, or elsewhere. A practice that does not say is read from its links
+# (metrics.practices).
+PRACTICE_ORIGINS = ("idea", "project", "seminar", "other")
+PRACTICE_ORIGIN_ALIASES = {
+    "kehitysidea": "idea", "aloite": "idea", "pilot": "project", "projekti": "project",
+    "kehittämisprojekti": "project", "seminaari": "seminar", "muu": "other",
+}  # fmt: skip
 PROGRAMME_INDICATORS = ("satisfaction", "internal_communication", "change_leadership")
 TITLE_MAX = 200
 TEXT_MAX = 100_000
@@ -266,6 +274,9 @@ KINDS: dict[str, Kind] = {
                 _id("project_id", required=False),
                 Column("tags", max_len=1000),
                 Column("published_on", "date"),
+                Column(
+                    "origin", "choice", choices=PRACTICE_ORIGINS, aliases=PRACTICE_ORIGIN_ALIASES
+                ),
             ),
         ),
     )

@@ -302,10 +302,10 @@ BY_UNIT_SQL = f"""
 
 def per_100_staff_per_year(ideas, days: int, staff):
     """Ideas × 365 / days in the period × 100 / headcount (NaN without staff)."""
-    return _ratio(ideas * 365 / days * 100, staff)
+    return ratio(ideas * 365 / days * 100, staff)
 
 
-def _ratio(numerator, denominator):
+def ratio(numerator, denominator):
     """numerator / denominator, NaN where the denominator is 0 (scalars or Series)."""
     if isinstance(denominator, pd.Series):
         return numerator / denominator.where(denominator != 0)
@@ -345,9 +345,9 @@ def ideas_by_unit(
     frame["ideas_per_100_staff"] = per_100_staff_per_year(
         frame["submitted"], period.days, frame["headcount"]
     )
-    frame["participation_rate"] = _ratio(frame["submitters"], frame["headcount"])
-    frame["decision_rate"] = _ratio(frame["decided"], frame["submitted"])
-    frame["implementation_rate"] = _ratio(frame["implemented"], frame["submitted"])
+    frame["participation_rate"] = ratio(frame["submitters"], frame["headcount"])
+    frame["decision_rate"] = ratio(frame["decided"], frame["submitted"])
+    frame["implementation_rate"] = ratio(frame["implemented"], frame["submitted"])
     return frame.reset_index(drop=True)
 
 

@@ -94,6 +94,7 @@ class CheckedFile:
     preset: str | None
     today: date
     inputs: list[_Input] = field(repr=False, default_factory=list)
+    preset_spec: presets.Preset | None = field(repr=False, default=None)  # the preset read
 
     @property
     def main(self) -> Part:
@@ -311,6 +312,7 @@ def check_file(
         preset=chosen and chosen.name,
         today=today,
         inputs=inputs,
+        preset_spec=chosen,
     )
     if count:
         _dry_run(con, checked)
@@ -461,9 +463,40 @@ def commit(
     return _write(con, checked, imported_by)
 
 
+_SOURCE_SQL = """
+INSERT OR REPLACE INTO data_sources (source_id, title, source, attribution)
+VALUES ($source_id, $title, $source, $attribution)
+"""
+_TAG_ORGANISATIONS_SQL = """
+UPDATE organisations SET source_id = $source_id,
+    aggregate = list_contains($aggregates::VARCHAR[], org_id)
+WHERE org_id IN (SELECT unnest($org_ids::VARCHAR[]))
+"""
+
+
+def _record_source(cur, checked: CheckedFile) -> None:
+    """A preset's source and licence credit, stored with the data it loaded: the organisations
+    the file names point to it (organisations.source_id), and those the preset lists as
+    aggregates (a published median, not an organisation) are flagged."""
+    preset = checked.preset_spec or presets.load(checked.preset)
+    org_ids = sorted(
+        {str(v) for p in checked.parts if "org_id" in p.staged for v in p.staged["org_id"].dropna()}
+    )
+    if not (preset.attribution or preset.source or preset.aggregates) or not org_ids:
+        return
+    params = {"source_id": preset.name, "title": preset.title, "source": preset.source}
+    cur.execute(_SOURCE_SQL, params | {"attribution": preset.attribution})
+    cur.execute(
+        _TAG_ORGANISATIONS_SQL,
+        {"source_id": preset.name, "aggregates": list(preset.aggregates), "org_ids": org_ids},
+    )
+
+
 def _write(con, checked: CheckedFile, imported_by: str | None) -> ImportResult:
     with store.transaction(con) as cur:
         counts = _write_parts(cur, checked.parts)
+        if checked.preset:
+            _record_source(cur, checked)
         for part, (added, updated) in zip(checked.parts, counts, strict=True):
             part.added, part.updated = added, updated
             cur.execute(
@@ -594,10 +627,27 @@ def _write_upsert(cur, kind: Kind, staged: pd.DataFrame) -> tuple[int, int]:
     return _upsert(cur, store.quote_identifier(kind.table, _TABLES), frame, list(kind.key))
 
 
+_KEPT_ORGANISATION_SQL = """
+SELECT org_id, source_id, aggregate FROM organisations
+WHERE org_id IN (SELECT unnest($org_ids::VARCHAR[]))
+"""
+
+
 def _write_organisations(cur, kind, staged):
     if "home" in staged.columns and staged["home"].any():
         cur.execute("UPDATE organisations SET home = false")
-    return _write_upsert(cur, kind, staged)
+    # where an organisation's data came from is no column of a file: loaded again, it keeps it
+    kept = cur.execute(_KEPT_ORGANISATION_SQL, {"org_ids": list(staged["org_id"])}).df()
+    counts = _write_upsert(cur, kind, staged)
+    cur.register("kept_organisations", kept)
+    try:
+        cur.execute(
+            "UPDATE organisations o SET source_id = k.source_id, aggregate = k.aggregate"
+            " FROM kept_organisations k WHERE o.org_id = k.org_id"
+        )
+    finally:
+        cur.unregister("kept_organisations")
+    return counts
 
 
 def _write_units(cur, kind, staged):

@@ -32,10 +32,10 @@ def _idea_figures(con, period: Period, unit: str | None) -> dict[str, float]:
     staff = units.headcount(con, on=period.end, unit=unit)
     submitted = int(summary["submitted"])
     return {
-        "ideas_per_100_staff": (submitted * 365 / period.days * 100 / staff if staff else math.nan),
-        "participation_rate": int(summary["submitters"]) / staff if staff else math.nan,
+        "ideas_per_100_staff": ideas.per_100_staff_per_year(submitted, period.days, staff),
+        "participation_rate": ideas.ratio(int(summary["submitters"]), staff),
         "median_days_to_decision": summary["median_days_to_decision"],
-        "implementation_rate": (int(summary["implemented"]) / submitted if submitted else math.nan),
+        "implementation_rate": ideas.ratio(int(summary["implemented"]), submitted),
     }
 
 

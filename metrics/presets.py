@@ -4,6 +4,8 @@ A preset is a TOML file in data/presets/ (its name is the file name without .tom
 
     title = "…"                      # shown on the data page
     attribution = "…"                # a licence's credit line, shown with the data
+    source = "…"                     # where the data comes from (publisher, address)
+    aggregates = ["CS_MEDIAN"]       # org_ids of rows that are aggregates, not organisations
     kind = "survey_results"          # the contract kind the file becomes
     description = "…"
     footnote_digits = true           # "Leadership and managing change1" matches its alias
@@ -94,6 +96,10 @@ class Preset:
     round: RoundTemplate | None = None
     footnote_digits: bool = False
     attribution: str = ""  # shown wherever the data is shown, where its licence asks for it
+    source: str = ""  # the publisher and where the file was taken from, shown with the credit
+    # org_ids of rows that summarise the others (a published median or mean): loaded and kept
+    # as reference figures, never counted as organisations in a benchmark distribution
+    aggregates: tuple[str, ...] = ()
 
 
 @dataclass
@@ -175,6 +181,8 @@ def _parse(name: str, spec: dict) -> Preset:
         else None,
         footnote_digits=bool(spec.get("footnote_digits", False)),
         attribution=spec.get("attribution", ""),
+        source=spec.get("source", ""),
+        aggregates=tuple(spec.get("aggregates", ())),
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import activities, ideas, overview, pilots, survey
+from metrics import activities, benchmark, ideas, incentives, overview, pilots, survey
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,20 @@ def _survey_scores(con, *, round_id=None, **_) -> pd.DataFrame:
 
 def _survey_change(con, *, from_round=None, to_round=None, **_) -> pd.DataFrame:
     return survey.change_report(con, from_round=from_round, to_round=to_round)
+
+
+def _benchmark(con, *, round_id=None, **_) -> pd.DataFrame:
+    return benchmark.benchmark_report(con, round_id=round_id)
+
+
+def _standings(con, *, period, unit=None, **_) -> pd.DataFrame:
+    """incentives.standings of the units without sub-units; the left-out units are not listed."""
+    frame = incentives.standings(con, period=period, unit=unit)
+    return frame[frame["ranked"]]
+
+
+def _standings_breakdown(con, *, period, unit=None, **_) -> pd.DataFrame:
+    return incentives.breakdown(con, period=period, unit=unit)
 
 
 REPORTS: dict[str, Report] = {
@@ -166,6 +180,42 @@ REPORTS: dict[str, Report] = {
             survey.CHANGE_REPORT_COLUMNS,
             ("from_round", "to_round"),
             _survey_change,
+        ),
+        Report(
+            "benchmark",
+            "The home organisation among the benchmark organisations (survey_results of "
+            "organisations that are neither home nor a preset's aggregate rows) per benchmark "
+            "round (all, or --round) and indicator: home_pct = the whole home organisation's "
+            "favourable % in the home round closest in time (within a year; empty where hidden "
+            "or missing); benchmark_median, benchmark_q1, benchmark_q3 of the organisations' "
+            "favourable % not hidden, linear interpolation (numpy's default); home_percentile = "
+            "100 x (organisations lower + half of those equal) / organisations.",
+            benchmark.REPORT_COLUMNS,
+            ("round",),
+            _benchmark,
+        ),
+        Report(
+            "standings",
+            "Incentive standings in --period of the units without sub-units (rules in "
+            "data/incentive_rules.toml): points = sum of events x their points; "
+            "points_per_10_staff = points / (staff on the period's last day / 10); score = "
+            "(points + k x mean) / (staff / 10 + k), the rate shrunk towards the organisation's "
+            "mean points per 10 staff with prior weight k (standings.prior_weight, tens of "
+            "staff); rank 1 = highest score, ties share a rank. Units without staff are left "
+            "out. --unit lists that unit's units; ranks stay organisation-wide.",
+            ("period", "unit_id", "points", "points_per_10_staff", "score", "rank"),
+            ("period", "unit"),
+            _standings,
+        ),
+        Report(
+            "standings_breakdown",
+            "Where a unit's standings points in --period come from: per event (idea_submitted, "
+            "idea_implemented, milestone_reached, workshop_attendance, practice_published) how "
+            "many and the points they earned; the rows sum to the unit's points. --unit is "
+            "required: a unit without sub-units, or a top unit (its sector's standings).",
+            ("event", "count", "points"),
+            ("period", "unit"),
+            _standings_breakdown,
         ),
     )
 }

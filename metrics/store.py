@@ -228,6 +228,31 @@ MIGRATIONS: list[str] = [
     )
     GROUP BY ALL;
     """,
+    # 5: benchmarks and the good-practice guide. A preset's source and licence credit are kept
+    # with the data they loaded (data_sources; organisations.source_id names it), and a
+    # preset's aggregate rows (a published median or mean: a reference, not an organisation)
+    # are flagged. A practice may say its origin (idea, project, seminar, other); practices
+    # added in the app are logged in practice_events (who, when), which keys the caches too.
+    """
+    CREATE TABLE data_sources (
+        source_id VARCHAR PRIMARY KEY,
+        title VARCHAR NOT NULL,
+        source VARCHAR,
+        attribution VARCHAR
+    );
+    ALTER TABLE organisations ADD COLUMN source_id VARCHAR;
+    ALTER TABLE organisations ADD COLUMN aggregate BOOLEAN DEFAULT false;
+    ALTER TABLE practices ADD COLUMN origin VARCHAR;
+    CREATE SEQUENCE practice_event_seq;
+    CREATE TABLE practice_events (
+        event_id BIGINT PRIMARY KEY DEFAULT nextval('practice_event_seq'),
+        practice_id VARCHAR NOT NULL,
+        changed_at TIMESTAMP NOT NULL,
+        changed_by VARCHAR,
+        action VARCHAR NOT NULL,
+        token VARCHAR
+    );
+    """,
 ]
 
 
@@ -314,12 +339,14 @@ def quote_identifier(name: str, allowed: set[str] | frozenset[str]) -> str:
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that changes whenever data is written; pages use it to key their caches.
 
-    Imports write an import_log row and idea actions an idea_events row; both ids only grow,
-    so their sum grows with every committed write."""
+    Imports write an import_log row, idea actions an idea_events row and practices added in the
+    app a practice_events row; the ids only grow, so their sum grows with every committed
+    write."""
     cur = con.cursor()
     row = cur.execute(
         "SELECT (SELECT coalesce(max(import_id), 0) FROM import_log)"
         " + (SELECT coalesce(max(event_id), 0) FROM idea_events)"
+        " + (SELECT coalesce(max(event_id), 0) FROM practice_events)"
     ).fetchone()
     cur.close()
     return int(row[0])

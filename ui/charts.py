@@ -210,3 +210,92 @@ def heatmap(
     figure.update_xaxes(side="top", type="category")
     _finish(figure, title)
     return figure.update_layout(height=120 + 34 * len(rows), plot_bgcolor="#FFFFFF")
+
+
+def distribution(
+    points: pd.DataFrame,
+    boxes: pd.DataFrame,
+    *,
+    names: dict[str, str],
+    value_title: str = "",
+    value_range: tuple[float, float] | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """A distribution per category: a box drawn from quartiles given, every member as a dot,
+    and one marked value (say, the home organisation among its benchmarks).
+
+    `boxes` has a row per category, top down in its order: category, q1, median, q3, low, high
+    (the box from q1 to q3 with the median line and whiskers from low to high, all computed
+    already: plotly computes no quartile here), marked (the marked value; NaN for none) and
+    marked_text (written beside the marker). `points` has category, value and name (on hover)
+    per member; they are spread sideways so that equal values stay visible. `names` gives the
+    legend's words for "points", "boxes" and "marked". The marked value is a large black
+    diamond with its text in a box above it: it differs by shape and words, not by colour.
+    """
+    figure = go.Figure()
+    figure.add_trace(
+        go.Box(
+            y=list(boxes["category"]),
+            q1=list(boxes["q1"]),
+            median=list(boxes["median"]),
+            q3=list(boxes["q3"]),
+            lowerfence=list(boxes["low"]),
+            upperfence=list(boxes["high"]),
+            orientation="h",
+            name=names["boxes"],
+            fillcolor="rgba(86, 180, 233, 0.35)",
+            line={"color": PALETTE[0], "width": 2},
+            hoverinfo="x",
+        )
+    )
+    figure.add_trace(
+        go.Box(  # only its points show: a strip of the members, jittered sideways
+            x=list(points["value"]),
+            y=list(points["category"]),
+            orientation="h",
+            name=names["points"],
+            boxpoints="all",
+            jitter=0.6,
+            pointpos=0,
+            fillcolor="rgba(0, 0, 0, 0)",
+            line={"color": "rgba(0, 0, 0, 0)"},
+            marker={"color": "#595959", "size": 7, "symbol": "circle-open"},
+            hovertext=list(points["name"]),
+            hoverinfo="text+x",
+            hoveron="points",
+        )
+    )
+    shown = boxes[boxes["marked"].notna()]
+    for value, category, text in zip(
+        shown["marked"], shown["category"], shown["marked_text"], strict=True
+    ):
+        figure.add_annotation(
+            x=value, y=category, text=text, ax=0, ay=-42, arrowcolor="#000000", arrowwidth=1.5,
+            bgcolor="#FFFFFF", bordercolor="#000000", borderpad=3, font=FONT,
+        )  # fmt: skip
+    figure.add_trace(
+        go.Scatter(
+            x=list(shown["marked"]),
+            y=list(shown["category"]),
+            mode="markers",
+            text=list(shown["marked_text"]),
+            marker={
+                "symbol": "diamond",
+                "size": 18,
+                "color": "#000000",
+                "line": {"color": "#FFFFFF", "width": 1.5},
+            },
+            name=names["marked"],
+            cliponaxis=False,
+            hoverinfo="text",
+        )
+    )
+    figure.update_yaxes(autorange="reversed", type="category")
+    figure.update_xaxes(title_text=value_title, range=list(value_range) if value_range else None)
+    _finish(figure, title)
+    return figure.update_layout(
+        height=160 + 120 * len(boxes),
+        boxmode="overlay",
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
+        margin={"t": 40 if title else 30, "b": 90},
+    )

@@ -22,13 +22,19 @@ def language() -> str:
     if "lang" not in st.session_state:
         wanted = st.query_params.get("lang", i18n.DEFAULT_LANGUAGE)
         st.session_state["lang"] = wanted if wanted in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
-    st.sidebar.selectbox(
+    languages = list(i18n.LANGUAGES)
+    chosen = st.sidebar.selectbox(
         t("sidebar.language"),
-        list(i18n.LANGUAGES),
+        languages,
+        index=languages.index(st.session_state["lang"]),
         format_func=i18n.LANGUAGES.get,
-        key="lang",
     )
-    return st.session_state["lang"]
+    st.session_state["lang"] = chosen
+    if chosen == i18n.DEFAULT_LANGUAGE:
+        st.query_params.pop("lang", None)
+    else:
+        st.query_params["lang"] = chosen
+    return chosen
 
 
 def _period_choices(kind: str, first: date, today: date) -> list[Period]:
@@ -41,8 +47,7 @@ def _period_choices(kind: str, first: date, today: date) -> list[Period]:
     return found
 
 
-def _period_label(period: Period) -> str:
-    lang = i18n.current_language()
+def _period_label(period: Period, lang: str) -> str:
     if period.kind == "month":
         return format_date(period.start, format="LLLL yyyy", locale=i18n.LOCALES[lang])
     if period.kind == "quarter":
@@ -57,11 +62,13 @@ def period(today: date | None = None) -> Period:
         st.session_state["period"] = _initial_period(today)
     chosen: Period = st.session_state["period"]
     kinds = list(PERIOD_KINDS)
+    # Labels are bound to the language now: Streamlit may call format_func outside this run.
+    lang = i18n.current_language()
     kind = st.sidebar.radio(
         t("sidebar.period_kind"),
         kinds,
         index=kinds.index(chosen.kind) if chosen.kind in kinds else 0,
-        format_func=lambda k: t(f"sidebar.period_kind.{k}"),
+        format_func=lambda k: t(f"sidebar.period_kind.{k}", lang),
         horizontal=True,
     )
     first = cached(ideas.first_submission) or today
@@ -69,7 +76,10 @@ def period(today: date | None = None) -> Period:
     if chosen not in options:
         chosen = options[0]
     chosen = st.sidebar.selectbox(
-        t("sidebar.period"), options, index=options.index(chosen), format_func=_period_label
+        t("sidebar.period"),
+        options,
+        index=options.index(chosen),
+        format_func=lambda p: _period_label(p, lang),
     )
     st.session_state["period"] = chosen
     st.query_params["period"] = str(chosen)
@@ -90,6 +100,7 @@ def unit() -> str | None:
     options = [None, *tree["unit_id"]]
     names = dict(zip(tree["unit_id"], tree["name"], strict=True))
     depth = dict(zip(tree["unit_id"], tree["depth"], strict=True))
+    everything = t("sidebar.unit.all")
     if "unit" not in st.session_state:
         wanted = st.query_params.get("unit")
         st.session_state["unit"] = wanted if wanted in names else None
@@ -97,9 +108,7 @@ def unit() -> str | None:
         t("sidebar.unit"),
         options,
         index=options.index(st.session_state["unit"]) if st.session_state["unit"] in options else 0,
-        format_func=lambda u: (
-            t("sidebar.unit.all") if u is None else "\u00a0\u00a0" * depth[u] + names[u]
-        ),
+        format_func=lambda u: everything if u is None else "\u00a0\u00a0" * depth[u] + names[u],
     )
     st.session_state["unit"] = chosen
     if chosen is None:
