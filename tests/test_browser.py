@@ -69,3 +69,22 @@ def test_overview_shows_the_headline_figure_metrics_computes(fixture_db_path, ci
 
         assert page.locator('[data-testid="stException"]').count() == 0
         assert metric_text(page, label) == expected
+
+
+def test_a_page_opened_by_its_address_goes_through_the_router(fixture_db_path, tmp_path):
+    """Streamlit would run pages/pilots.py straight from /pilots on a fresh server, skipping
+    app.py (its language choice, demo banner and, with login on, its access checks)."""
+    require_chromium()
+    server_db = copy_database(fixture_db_path, tmp_path)
+
+    with (
+        streamlit_server(db_path=server_db) as server,
+        chromium_page(artifacts=tmp_path) as page,
+    ):
+        page.goto(server.url("/pilots"))  # the very first request this server gets
+        wait_until_idle(page)
+
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_by_text(t("sidebar.language", "fi"), exact=True).count() == 1
+        assert sidebar.get_by_text(t("nav.overview", "fi"), exact=True).count() == 1
+        assert page.get_by_role("heading", name=t("pilots.title", "fi")).count() == 1
