@@ -5,16 +5,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from metrics import activities, units
+from metrics import activities
 from ui import charts, filters, i18n, nav
-from ui.data import cached
+from ui.data import cached, require_data
 from ui.i18n import t
 
 nav.require_router()
 
-if cached(units.units).empty:
-    st.info(t("db.empty"))
-    st.stop()
+require_data()
 
 period = filters.period()
 unit = filters.unit()

@@ -5,18 +5,16 @@ from datetime import date
 
 import streamlit as st
 
-from metrics import ideas, settings, units
+from metrics import ideas, settings
 from metrics.contract import IDEA_STATUSES
 from ui import filters, i18n, nav
 from ui import ideas_view as view
-from ui.data import cached
+from ui.data import cached, require_data
 from ui.i18n import t
 
 nav.require_router()
 
-if cached(units.units).empty:
-    st.info(t("db.empty"))
-    st.stop()
+require_data()
 
 period = filters.period()
 unit = filters.unit()

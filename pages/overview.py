@@ -5,9 +5,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from metrics import overview, pilots, units
+from metrics import overview, pilots
 from ui import filters, i18n, nav
-from ui.data import cached
+from ui.data import cached, require_data
 from ui.i18n import t
 
 nav.require_router()
@@ -34,9 +34,7 @@ SECTIONS = {
     "overview.pilots_heading": ["projects_on_track"],
 }
 
-if cached(units.units).empty:
-    st.info(t("db.empty"))
-    st.stop()
+require_data()
 
 period = filters.period()
 unit = filters.unit()

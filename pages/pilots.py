@@ -5,19 +5,17 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from metrics import pilots, units
+from metrics import pilots
 from metrics.contract import PROJECT_STATUSES
 from ui import charts, filters, i18n, nav
-from ui.data import cached
+from ui.data import cached, require_data
 from ui.i18n import t
 
 nav.require_router()
 
 SUMMARY = ("on_track", "at_risk", "late", "done", "overdue")
 
-if cached(units.units).empty:
-    st.info(t("db.empty"))
-    st.stop()
+require_data()
 
 unit = filters.unit()
 today = date.today()

@@ -3,17 +3,15 @@ explained: the rules in words, where a unit's points come from and what would ra
 
 import streamlit as st
 
-from metrics import incentives, units
+from metrics import incentives
 from ui import filters, i18n, nav
 from ui import standings_view as view
-from ui.data import cached
+from ui.data import cached, require_data
 from ui.i18n import t
 
 nav.require_router()
 
-if cached(units.units).empty:
-    st.info(t("db.empty"))
-    st.stop()
+require_data()
 
 try:
     rules = incentives.load_rules()

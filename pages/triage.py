@@ -5,18 +5,16 @@ from datetime import date
 
 import streamlit as st
 
-from metrics import idea_actions, ideas, units
+from metrics import idea_actions, ideas
 from metrics.contract import IDEA_STATUSES
 from ui import filters, i18n, nav
 from ui import ideas_view as view
-from ui.data import cached, connection
+from ui.data import cached, connection, require_data
 from ui.i18n import t
 
 nav.require_router()
 
-if cached(units.units).empty:
-    st.info(t("db.empty"))
-    st.stop()
+require_data()
 
 unit = filters.unit()
 today = date.today()

@@ -10,7 +10,8 @@ import importlib
 
 import streamlit as st
 
-from metrics import store
+from metrics import store, units
+from ui.i18n import t
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,3 +35,10 @@ def cached(function, **kwargs):
     version = store.data_version(_connection(path))
     name = f"{function.__module__}.{function.__qualname__}"
     return _cached(path, version, name, tuple(sorted(kwargs.items())))
+
+
+def require_data() -> None:
+    """Stop a page that needs data with a pointer to the demo and the import, if there is none."""
+    if cached(units.units).empty:
+        st.info(t("db.empty"))
+        st.stop()
