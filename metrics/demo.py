@@ -1445,7 +1445,7 @@ class _ProjectPlan:
     target: float
     status: str
     started_on: date
-    due_on: date  # may lie after as_of; the file leaves such a date empty
+    due_on: date  # may lie after as_of: a plan
     progress_pct: int
     phase: str
     reached_share: float  # the share of milestones reached by as_of
@@ -1506,8 +1506,8 @@ def _project_row(project_id: str, team: _Team, plan: _ProjectPlan, as_of: date) 
         plan.status,
         f"{plan.measure}: {_number(plan.baseline)} → {_number(plan.target)}",
         plan.phase,
-        _until(plan.started_on, as_of),
-        _until(plan.due_on, as_of),  # a due date still ahead is left empty: no future dates
+        plan.started_on,  # a planned project's start and due dates may lie ahead
+        plan.due_on,
         plan.done_on,
         plan.progress_pct,
         plan.measure,
@@ -1533,12 +1533,8 @@ def _milestones(world: _World, project_id: str, plan: _ProjectPlan, numbered: in
             late_by = timedelta(days=int(rng.integers(-7, 22)))
             reached = min(max(due_on + late_by, plan.started_on), plan.done_on or world.as_of)
         # dates after as_of (a planned project, a checkpoint still ahead) are left empty
-        rows.append([milestone_id, project_id, title, _until(due_on, world.as_of), reached])
+        rows.append([milestone_id, project_id, title, due_on, reached])
     return rows
-
-
-def _until(day: date, as_of: date) -> date | None:
-    return day if day <= as_of else None
 
 
 # ---------------------------------------------------------------------------- activities
