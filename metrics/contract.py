@@ -40,6 +40,16 @@ PRACTICE_ORIGIN_ALIASES = {
     "kehitysidea": "idea", "aloite": "idea", "pilot": "project", "projekti": "project",
     "kehittämisprojekti": "project", "seminaari": "seminar", "muu": "other",
 }  # fmt: skip
+# Who may see what when the app runs with a login (DESIGN.md, Access; metrics.access).
+ROLES = ("steering", "unit_head", "change_agent", "staff", "admin")
+ROLE_ALIASES = {
+    "ohjausryhmä": "steering", "esihenkilö": "unit_head", "yksikön päällikkö": "unit_head",
+    "muutosagentti": "change_agent", "henkilöstö": "staff", "pääkäyttäjä": "admin",
+}  # fmt: skip
+# Roles that see only their own units, each with every unit below it; the others see them all.
+ROLES_WITH_UNITS = ("unit_head", "change_agent")
+# A role table's units are unit ids separated by this.
+UNIT_SEPARATOR = ";"
 PROGRAMME_INDICATORS = ("satisfaction", "internal_communication", "change_leadership")
 TITLE_MAX = 200
 TEXT_MAX = 100_000
@@ -277,6 +287,16 @@ KINDS: dict[str, Kind] = {
                 Column(
                     "origin", "choice", choices=PRACTICE_ORIGINS, aliases=PRACTICE_ORIGIN_ALIASES
                 ),
+            ),
+        ),
+        Kind(
+            "roles",
+            "roles",
+            ("email",),
+            (
+                Column("email", "id", required=True, max_len=320),
+                Column("role", "choice", required=True, choices=ROLES, aliases=ROLE_ALIASES),
+                Column("units", max_len=10_000),
             ),
         ),
     )

@@ -394,6 +394,7 @@ def benefit(con, *, period: Period, unit: str | None = None) -> pd.Series:
 LIST_ORDERS = {
     "newest": "i.submitted_on DESC, i.idea_id DESC",
     "oldest": "i.submitted_on, i.idea_id",
+    "decided": f"{DECIDED_ON_SQL} DESC NULLS LAST, i.idea_id DESC",  # the latest decision first
 }
 
 LIST_SQL = f"""
@@ -502,3 +503,22 @@ def categories(con) -> list[str]:
         " GROUP BY category ORDER BY count(*) DESC, category",
     )
     return frame["category"].tolist()
+
+
+def overdue_ideas(
+    con,
+    *,
+    on: date,
+    unit: str | None = None,
+    target_days: int | None = None,
+    limit: int | None = LIST_LIMIT,
+) -> pd.DataFrame:
+    """The ideas waiting for a decision (new or in_review) on the day `on` for longer than the
+    decision target (target_days, by default the setting ideas.decision_target_days), the
+    oldest first: the columns of idea_list, matching counting the overdue ideas. No submitter."""
+    waiting = idea_list(
+        con, on=on, unit=unit, statuses=WAITING_STATUSES, order="oldest", limit=None
+    )
+    overdue = waiting[waiting["age_days"] > _target(target_days)]
+    overdue = overdue.assign(matching=len(overdue)).reset_index(drop=True)
+    return overdue if limit is None else overdue.head(limit)

@@ -797,9 +797,23 @@ def import_log(con: duckdb.DuckDBPyConnection, *, limit: int = 200) -> pd.DataFr
 # Stored columns that no file carries: the rules derive them (a suppression mark → suppressed).
 DERIVED_COLUMNS = ("suppressed",)
 _TABLES = frozenset(k.table for k in KINDS.values()) | {"unit_headcounts"}
+
+
+def _write_roles(cur, kind, staged):
+    """A roles file is the whole role table: whoever it leaves out loses access. Updated are
+    the e-mails that were in the table before."""
+    frame = _stored(kind, staged)
+    before = {email for (email,) in cur.execute("SELECT email FROM roles").fetchall()}
+    cur.execute("DELETE FROM roles")
+    _upsert(cur, "roles", frame, ["email"])
+    updated = int(frame["email"].isin(before).sum())
+    return len(frame) - updated, updated
+
+
 WRITERS = {
     "organisations": _write_organisations,
     "units": _write_units,
     "survey_responses": _write_survey_responses,
     "survey_items": _write_survey_items,
+    "roles": _write_roles,
 }

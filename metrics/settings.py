@@ -24,13 +24,15 @@ class Settings:
     decision_target_days: int = 30
     # a file larger than this many megabytes is refused before it is read (imports)
     max_file_mb: float = 25
+    # whom to ask for access: shown to someone signed in who is not in the role table
+    admin_contact: str = ""
 
 
 def load(path: str | Path | None = None) -> Settings:
     path = Path(path or os.environ.get("POHINA_SETTINGS") or DEFAULT_PATH)
     values = tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
     anonymity, ideas = values.get("anonymity", {}), values.get("ideas", {})
-    imports = values.get("imports", {})
+    imports, access = values.get("imports", {}), values.get("access", {})
     settings = Settings(
         min_respondents=int(anonymity.get("min_respondents", Settings.min_respondents)),
         min_respondents_open_text=int(
@@ -38,6 +40,7 @@ def load(path: str | Path | None = None) -> Settings:
         ),
         decision_target_days=int(ideas.get("decision_target_days", Settings.decision_target_days)),
         max_file_mb=float(imports.get("max_file_mb", Settings.max_file_mb)),
+        admin_contact=str(access.get("admin_contact", Settings.admin_contact)).strip(),
     )
     if settings.min_respondents < LOWEST_ANONYMITY_THRESHOLD:
         raise ValueError(

@@ -253,6 +253,17 @@ MIGRATIONS: list[str] = [
         token VARCHAR
     );
     """,
+    # 6: the role table (access control when the app runs with a login): who may see what. An
+    # e-mail (lower case) has one role; a unit head's or change agent's units are unit ids
+    # separated by ';' (each with every unit below it). Loaded as the `roles` kind, which
+    # replaces the whole table: someone left out of the file loses access.
+    """
+    CREATE TABLE roles (
+        email VARCHAR PRIMARY KEY,
+        role VARCHAR NOT NULL,
+        units VARCHAR
+    );
+    """,
 ]
 
 

@@ -14,7 +14,14 @@ from datetime import date
 import pandas as pd
 
 from metrics import store
-from metrics.contract import ANSWER_COLUMNS_FIXED, Column, Kind
+from metrics.contract import (
+    ANSWER_COLUMNS_FIXED,
+    ROLES,
+    ROLES_WITH_UNITS,
+    UNIT_SEPARATOR,
+    Column,
+    Kind,
+)
 
 MAX_ERRORS_SHOWN = 50
 SUPPRESSION_MARKS = re.compile(r"^(n\s*<\s*\d+|-|–|\*|\.\.|x)$", re.IGNORECASE)
@@ -472,6 +479,40 @@ def _rules_practices(con, check, staged, frame):
     return staged
 
 
+_EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
+
+
+def _rules_roles(con, check, staged, frame):
+    """E-mails in lower case; a unit head's or change agent's units must exist; the other roles
+    see every unit, so a unit there would mislead whoever reads the file. The file replaces the
+    whole table, so it must keep an admin, or nobody could load files in the app."""
+    staged["email"] = staged["email"].str.lower()
+    bad = staged["email"].notna() & ~staged["email"].fillna("").str.match(_EMAIL)
+    check.flag(bad, "email", "not an e-mail address")
+    known = _existing(con, "SELECT unit_id FROM units")
+    given = staged["units"] if "units" in staged.columns else pd.Series(None, index=staged.index)
+    stored = []
+    for index, text in given.items():
+        text = text if isinstance(text, str) else ""
+        ids = [u for u in dict.fromkeys(u.strip() for u in text.split(UNIT_SEPARATOR)) if u]
+        role = staged.at[index, "role"]
+        row, column = check.file_row(index), check.label(index, "units")
+        for unit in (u for u in ids if u not in known):
+            check.add(row, column, str(text), f"no such unit: {unit}")
+        if role in ROLES_WITH_UNITS and not ids:
+            reason = f"the role {role} needs at least one unit (unit ids separated by ';')"
+            check.add(row, column, "", reason)
+        if role in ROLES and role not in ROLES_WITH_UNITS and ids:
+            reason = f"the role {role} sees every unit: leave units empty"
+            check.add(row, column, str(text), reason)
+        stored.append(UNIT_SEPARATOR.join(ids) or None)
+    staged["units"] = stored
+    if not staged["role"].eq("admin").any():
+        reason = "the file replaces the role table and names no admin: nobody could load files"
+        check.add(0, "role", "", reason)
+    return staged
+
+
 RULES = {
     "organisations": _rules_organisations,
     "units": _rules_units,
@@ -485,4 +526,5 @@ RULES = {
     "milestones": _rules_milestones,
     "activities": _rules_activities,
     "practices": _rules_practices,
+    "roles": _rules_roles,
 }

@@ -6,16 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from metrics import activities
-from ui import charts, filters, i18n, nav
+from ui import access, charts, filters, i18n, nav
 from ui.data import cached, require_data
 from ui.i18n import t
 
 nav.require_router()
+user = access.require("activities")
 
 require_data()
 
 period = filters.period()
-unit = filters.unit()
+unit = filters.unit(user.units)
 today = date.today()
 window = {"period": period, "unit": unit, "today": today}
 totals = cached(activities.activity_totals, **window)

@@ -6,13 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from metrics import benchmark
+from ui import access, i18n, nav
 from ui import benchmark_view as view
-from ui import i18n, nav
 from ui.data import cached
 from ui.i18n import t
 from ui.survey_view import indicator
 
 nav.require_router()
+access.require("benchmark")
 
 st.title(t("benchmark.title"))
 rounds = cached(benchmark.benchmark_rounds)

@@ -6,12 +6,13 @@ import streamlit as st
 from metrics import backups, exports, imports, store
 from metrics.contract import KINDS
 from metrics.validation import ImportRejected
+from ui import access, i18n, nav
 from ui import data_view as view
-from ui import i18n, nav
 from ui.data import cached, connection
 from ui.i18n import t
 
 nav.require_router()
+access.require("data")
 
 st.title(t("data.title"))
 load_tab, log_tab, download_tab, backup_tab = st.tabs(

@@ -10,12 +10,13 @@ import streamlit as st
 
 from metrics import idea_actions, ideas, units
 from metrics.contract import TITLE_MAX
-from ui import i18n, nav
+from ui import access, i18n, nav
 from ui import ideas_view as view
 from ui.data import cached, connection
 from ui.i18n import t
 
 nav.require_router()
+access.require("idea_form")
 
 tree = cached(units.units)
 if tree.empty:

@@ -7,17 +7,18 @@ import streamlit as st
 
 from metrics import ideas, settings
 from metrics.contract import IDEA_STATUSES
-from ui import filters, i18n, nav
+from ui import access, filters, i18n, nav
 from ui import ideas_view as view
 from ui.data import cached, require_data
 from ui.i18n import t
 
 nav.require_router()
+user = access.require("ideas")
 
 require_data()
 
 period = filters.period()
-unit = filters.unit()
+unit = filters.unit(user.units)
 today = date.today()
 col = view.col
 
@@ -25,8 +26,9 @@ st.title(t("ideas.title"))
 span = t("period.range", start=i18n.day(period.start), end=i18n.day(period.end))
 st.caption(t("ideas.period", period=span))
 # One section at a time: drawing only the chosen one keeps a rerun within the page budget.
-SECTIONS = ("pipeline", "decisions", "results", "units", "list")
-if "ideas_section" not in st.session_state:
+# Staff see the idea board (the pipeline and the list); the other roles every section.
+SECTIONS = access.idea_sections(user)
+if st.session_state.get("ideas_section") not in SECTIONS:
     wanted = st.query_params.get("section")
     st.session_state["ideas_section"] = wanted if wanted in SECTIONS else SECTIONS[0]
 section = st.radio(

@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from metrics import overview, pilots
-from ui import filters, i18n, nav
+from ui import access, filters, i18n, nav
 from ui.data import cached, require_data
 from ui.i18n import t
 
 nav.require_router()
+user = access.require("overview")
 
 # How each kind of figure is written: its value, and its change against the previous period.
 FORMATS = {
@@ -37,7 +38,7 @@ SECTIONS = {
 require_data()
 
 period = filters.period()
-unit = filters.unit()
+unit = filters.unit(user.units)
 figures = cached(overview.overview, period=period, unit=unit).set_index("metric")
 statuses = cached(pilots.project_status_counts, unit=unit)
 

@@ -7,17 +7,18 @@ import streamlit as st
 
 from metrics import pilots
 from metrics.contract import PROJECT_STATUSES
-from ui import charts, filters, i18n, nav
+from ui import access, charts, filters, i18n, nav
 from ui.data import cached, require_data
 from ui.i18n import t
 
 nav.require_router()
+user = access.require("pilots")
 
 SUMMARY = ("on_track", "at_risk", "late", "done", "overdue")
 
 require_data()
 
-unit = filters.unit()
+unit = filters.unit(user.units)
 today = date.today()
 projects = cached(pilots.projects, unit=unit, today=today)
 summary = cached(pilots.project_summary, unit=unit, today=today)

@@ -10,12 +10,13 @@ import streamlit as st
 from metrics import practices, units
 from metrics.contract import PRACTICE_ORIGINS, TITLE_MAX
 from metrics.validation import ImportRejected
-from ui import i18n, nav
+from ui import access, i18n, nav
 from ui import practices_view as view
 from ui.data import cached, connection
 from ui.i18n import t
 
 nav.require_router()
+access.require("practices")
 
 st.title(t("practices.title"))
 st.caption(t("practices.intro"))

@@ -4,12 +4,13 @@ explained: the rules in words, where a unit's points come from and what would ra
 import streamlit as st
 
 from metrics import incentives
-from ui import filters, i18n, nav
+from ui import access, filters, i18n, nav
 from ui import standings_view as view
 from ui.data import cached, require_data
 from ui.i18n import t
 
 nav.require_router()
+user = access.require("standings")
 
 require_data()
 
@@ -24,7 +25,7 @@ except incentives.RulesError as error:
 if "period" not in st.session_state and "period" not in st.query_params:
     st.session_state["period"] = incentives.default_period(rules)
 period = filters.period()
-unit = filters.unit()
+unit = filters.unit(user.units)
 
 st.title(t("standings.title"))
 span = t("period.range", start=i18n.day(period.start), end=i18n.day(period.end))

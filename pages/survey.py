@@ -7,12 +7,13 @@ import streamlit as st
 
 from metrics import settings, survey, units
 from metrics.anonymity import ORGANISATION
-from ui import filters, i18n, nav
+from ui import access, filters, i18n, nav
 from ui import survey_view as view
 from ui.data import cached
 from ui.i18n import t
 
 nav.require_router()
+user = access.require("survey")
 
 rounds = cached(survey.rounds)
 scores = cached(survey.group_scores, round_ids=tuple(rounds["round_id"]))
@@ -22,7 +23,7 @@ if not order:
     st.info(t("survey.no_rounds"))
     st.stop()
 
-group = filters.unit() or ORGANISATION
+group = filters.unit(user.units) or ORGANISATION
 threshold = settings.load().min_respondents
 round_names = dict(zip(rounds["round_id"], rounds["name"], strict=True))
 tree = cached(units.units)

@@ -7,16 +7,17 @@ import streamlit as st
 
 from metrics import idea_actions, ideas
 from metrics.contract import IDEA_STATUSES
-from ui import filters, i18n, nav
+from ui import access, filters, i18n, nav
 from ui import ideas_view as view
 from ui.data import cached, connection, require_data
 from ui.i18n import t
 
 nav.require_router()
+user = access.require("triage")
 
 require_data()
 
-unit = filters.unit()
+unit = filters.unit(user.units)
 today = date.today()
 st.title(t("triage.title"))
 st.caption(t("triage.intro"))
@@ -83,7 +84,10 @@ with st.form(f"triage_{idea['idea_id']}"):
     )
     into = st.text_input(t("triage.into"), help=t("triage.into_help"))
     note = st.text_area(t("triage.note"))
-    who = st.text_input(t("triage.who"), value=st.session_state.get("triage_who", "demo"))
+    # signed in, the log names the visitor; in the demo whoever types their name
+    who = user.email or st.text_input(
+        t("triage.who"), value=st.session_state.get("triage_who", "demo")
+    )
     save = st.form_submit_button(t("triage.save"), type="primary")
 if save:
     st.session_state["triage_who"] = who

@@ -10,7 +10,7 @@ from babel.dates import format_date
 
 from metrics import ideas, periods, units
 from metrics.periods import Period
-from ui import i18n
+from ui import access, i18n
 from ui.data import cached
 from ui.i18n import t
 
@@ -94,22 +94,45 @@ def _initial_period(today: date) -> Period:
     return chosen if chosen.kind in PERIOD_KINDS else periods.last_complete_month(today)
 
 
-def unit() -> str | None:
-    """The chosen unit (with every unit below it), or None for the whole organisation."""
+def unit(scope: tuple[str, ...] | None | str = "visitor", *, place=None, whole: bool = True):
+    """The chosen unit (with every unit below it), or None for the whole organisation.
+
+    Only the units in `scope` are offered: None offers every unit and the whole organisation
+    (unless `whole` is False); the default is the signed-in visitor's units (ui.access). A unit
+    in the address outside the scope is refused here, before any figure is read; an unknown one
+    is ignored. With a single unit to offer, no picker is drawn. `place` is where the picker goes
+    (the sidebar unless told).
+    """
+    if scope == "visitor":
+        scope = access.visitor().units
     tree = cached(units.units)
-    options = [None, *tree["unit_id"]]
     names = dict(zip(tree["unit_id"], tree["name"], strict=True))
     depth = dict(zip(tree["unit_id"], tree["depth"], strict=True))
-    everything = t("sidebar.unit.all")
+    wanted = st.query_params.get("unit")
+    if scope is not None and wanted in names and wanted not in scope:
+        access.refuse_unit()
+    allowed = [u for u in tree["unit_id"] if scope is None or u in scope]
+    if not allowed and scope is not None:
+        access.refuse_unit()
+    options = [None, *allowed] if scope is None and whole else allowed
+    if not options:  # no units at all: only the whole organisation
+        return None
     if "unit" not in st.session_state:
-        wanted = st.query_params.get("unit")
         st.session_state["unit"] = wanted if wanted in names else None
-    chosen = st.sidebar.selectbox(
-        t("sidebar.unit"),
-        options,
-        index=options.index(st.session_state["unit"]) if st.session_state["unit"] in options else 0,
-        format_func=lambda u: everything if u is None else "\u00a0\u00a0" * depth[u] + names[u],
-    )
+    current = st.session_state["unit"]
+    top = min(depth[u] for u in allowed) if allowed else 0
+    everything = t("sidebar.unit.all")
+    if len(options) == 1:
+        chosen = options[0]
+    else:
+        chosen = (place or st.sidebar).selectbox(
+            t("sidebar.unit"),
+            options,
+            index=options.index(current) if current in options else 0,
+            format_func=lambda u: (
+                everything if u is None else "\u00a0\u00a0" * (depth[u] - top) + names[u]
+            ),
+        )
     st.session_state["unit"] = chosen
     if chosen is None:
         st.query_params.pop("unit", None)

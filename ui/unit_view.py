@@ -1,0 +1,125 @@
+"""Pieces of the unit page: its headline figures and the tables each section shows.
+
+Formatting only: every figure comes from metrics (ideas, incentives, survey, pilots,
+activities); nothing here computes one. Survey figures arrive with the anonymity rules already
+applied and are written by ui.survey_view ("hidden", "< 5"). Names and titles are data: they go
+into tables (plain text) or through `plain` before any Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from ui import i18n
+from ui import ideas_view as ideas
+from ui import survey_view as survey
+from ui.i18n import t
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
+
+
+def plain(text: str) -> str:
+    """Text from the data or the address, made inert for Markdown: every ASCII punctuation
+    character a Markdown reader could act on is escaped (CommonMark allows escaping all)."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def figures(values: dict[str, str]) -> None:
+    """A row of headline figures: text key → the value already written for the language."""
+    for column, (key, value) in zip(st.columns(len(values)), values.items(), strict=True):
+        column.metric(t(key), value, border=True)
+
+
+def show(table: pd.DataFrame) -> None:
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def heading(key: str, **values) -> None:
+    st.markdown(f"**{t(key, **values)}**")
+
+
+def _day(value) -> str:
+    return i18n.day(None if pd.isna(value) else pd.Timestamp(value).date())
+
+
+def decisions_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """metrics.ideas.idea_list of decided ideas: number, title, decision, decided on."""
+    return pd.DataFrame(
+        {
+            ideas.col("number"): frame["idea_id"],
+            ideas.col("title"): frame["title"],
+            ideas.col("status"): ideas.each(frame["status"], ideas.status_label),
+            t("unitpage.col.decided_on"): frame["decided_on"].map(_day),
+        }
+    )
+
+
+def survey_table(mine: pd.DataFrame, whole: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """One round's indicators (metrics.survey.group_scores rows): the unit's figures beside the
+    whole organisation's, and the difference in points (hidden wherever the unit's is)."""
+    both = mine.merge(whole, on="indicator", suffixes=("", "_all"))
+    rows = list(both.itertuples())
+    return pd.DataFrame(
+        {
+            t("survey.col.indicator"): [survey.indicator(r.indicator) for r in rows],
+            t("unitpage.col.unit_pct"): [survey.pct(r) for r in rows],
+            t("unitpage.col.whole_pct"): [
+                survey.hidden() if r.suppressed_all else i18n.percent(r.favourable_pct_all, 1)
+                for r in rows
+            ],
+            t("survey.difference"): [
+                survey.hidden() if r.suppressed else i18n.points(r.difference_pp) for r in rows
+            ],
+            t("survey.col.respondents"): [survey.respondents(r, threshold) for r in rows],
+        }
+    )
+
+
+def change_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """metrics.survey.change_between rows of one group: each indicator's change and verdict."""
+    rows = list(changes.itertuples())
+    return pd.DataFrame(
+        {
+            t("survey.col.indicator"): [survey.indicator(r.indicator) for r in rows],
+            t("survey.col.from"): [survey.pct(r, "from_pct") for r in rows],
+            t("survey.col.to"): [survey.pct(r, "to_pct") for r in rows],
+            t("survey.col.change_pp"): [survey.change_pp(r) for r in rows],
+            t("survey.col.change_rel"): [survey.change_rel(r) for r in rows],
+            t("survey.col.verdict"): [survey.verdict(r, short=True) for r in rows],
+        }
+    )
+
+
+def projects_table(projects: pd.DataFrame) -> pd.DataFrame:
+    """metrics.pilots.projects: team, project, status, how late, progress, due date."""
+    rows = list(projects.itertuples())
+    return pd.DataFrame(
+        {
+            t("pilots.col.team"): projects["team_name"],
+            t("pilots.col.project"): projects["title"],
+            t("pilots.col.status"): [t(f"pilots.status.{r.status}") for r in rows],
+            t("pilots.col.overdue"): [
+                t("pilots.overdue_days", days=int(r.days_overdue)) if r.overdue else ""
+                for r in rows
+            ],
+            t("pilots.col.progress"): projects["progress_pct"].map(i18n.percent),
+            t("pilots.col.due"): projects["due_on"].map(_day),
+        }
+    )
+
+
+def subunits_table(by_unit: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """The sub-units' idea figures (metrics.ideas.ideas_by_unit, as the ideas page writes them)
+    with how the programme has reached each (metrics.activities.activity_coverage)."""
+    reach = coverage.set_index("unit_id").reindex(by_unit["unit_id"])
+    table = ideas.unit_table(by_unit)
+    table[t("activities.col.supervisors_reached_pct")] = [
+        i18n.percent(v) for v in reach["supervisors_reached_pct"]
+    ]
+    table[t("activities.col.reach")] = [
+        i18n.MISSING if pd.isna(r) else t(f"activities.reach.{r}") for r in reach["reach"]
+    ]
+    return table
