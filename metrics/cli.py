@@ -1,7 +1,8 @@
 """The command line: python -m metrics demo | import | report | backup | restore.
 
 Exit codes, so a scheduled job can tell outcomes apart: 0 done, 1 the file was refused
-(nothing written), 2 wrong usage, 3 an internal error.
+(nothing written), 2 wrong usage, 3 an internal error, 4 the database is in use by another
+process (the running server).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import traceback
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -22,7 +24,7 @@ from metrics import exports, periods, registry, store
 from metrics.contract import KINDS
 from metrics.imports import ImportRejected, import_file
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL, EXIT_BUSY = 0, 1, 2, 3, 4
 
 
 def parser() -> argparse.ArgumentParser:
@@ -67,6 +69,17 @@ def main(argv: list[str] | None = None) -> int:
     except ImportRejected as refused:
         print(refused.report(), file=sys.stderr)
         return EXIT_REFUSED
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            traceback.print_exc()
+            return EXIT_INTERNAL
+        # DuckDB lets one process use a database file: here, the running server.
+        print(
+            f"error: the database {store.db_path()} is in use by another process (the running"
+            " Pöhinä server); stop the service for the load, or load the file on the Data page",
+            file=sys.stderr,
+        )
+        return EXIT_BUSY
     except (ValueError, FileNotFoundError, FileExistsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -157,3 +157,27 @@ def test_import_exit_code_tells_a_scheduled_job_what_happened(
     done = run(db, "import", *(a.format(**files) for a in args))
     assert done.returncode == exit_code, done.stderr
     assert says in done.stdout + done.stderr
+
+
+def test_import_while_the_server_holds_the_database_exits_4_and_says_why(db, tmp_path):
+    """DuckDB lets one process use the file: a cron load during opening hours must say so."""
+    good = tmp_path / "units.csv"
+    good.write_text("unit_id,name,headcount\nU9,Uusi,4\n")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
+            "print('open', flush=True); time.sleep(60)",
+        ],  # fmt: skip
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        done = run(db, "import", "units", str(good))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 4, done.stderr
+    assert "in use by another process" in done.stderr
