@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 ORGANISATION = "ALL"
 
@@ -46,20 +47,37 @@ def hidden_groups(
         p: max(respondents.get(p, 0) - sum(respondents.get(c, 0) for c in kids), 0)
         for p, kids in children.items()
     }
+    # What does not change while groups are hidden one by one, worked out once.
+    tree = _Tree(
+        children=children,
+        respondents=respondents,
+        size={**respondents, **{f"own:{p}": n for p, n in own.items()}},
+        groups=set(children) | {k for kids in children.values() for k in kids} | set(respondents),
+        empty_own={f"own:{p}" for p, n in own.items() if n == 0},
+        small_own={f"own:{p}" for p, n in own.items() if 0 < n < threshold},
+    )
     while True:
-        leak = _first_leak(children, respondents, own, hidden, threshold)
+        leak = _first_leak(tree, hidden, threshold)
         if leak is None:
             return hidden
         hidden.add(leak)
 
 
-def _first_leak(children, respondents, own, hidden, threshold) -> str | None:
+@dataclass(frozen=True)
+class _Tree:
+    children: dict[str, list[str]]
+    respondents: dict[str, int]
+    size: dict[str, int]  # respondents of each group and own-staff part
+    groups: set[str]
+    empty_own: set[str]  # own-staff parts with no respondents: known to be empty
+    small_own: set[str]  # own-staff parts below the threshold: protected
+
+
+def _first_leak(tree: _Tree, hidden: set[str], threshold: int) -> str | None:
     """The next group to hide, or None when no protected figure can be deduced."""
-    size = {**respondents, **{f"own:{p}": n for p, n in own.items()}}
-    groups = set(children) | {k for kids in children.values() for k in kids} | set(respondents)
-    known = {g for g in groups if g not in hidden}
-    known |= {f"own:{p}" for p, n in own.items() if n == 0}
-    protected = set(hidden) | {f"own:{p}" for p, n in own.items() if 0 < n < threshold}
+    children, respondents, size = tree.children, tree.respondents, tree.size
+    known = (tree.groups - hidden) | tree.empty_own
+    protected = hidden | tree.small_own
     progress = True
     while progress:
         progress = False
