@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from metrics import store
-from tests.fixtures import build_fixture_city
+from metrics.imports import import_file
+from tests.fixtures import ROLES, TODAY, build_fixture_city
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +38,27 @@ def city_path(fixture_db_path, tmp_path_factory):
 def city(city_path):
     """The fixture city's connection. Read only: tests that write use `empty_db`."""
     return store.connect(city_path)
+
+
+@pytest.fixture(scope="session")
+def role_city_path(fixture_db_path, tmp_path_factory):
+    """A closed copy of the fixture city with the role table (tests/fixtures.py ROLES) loaded
+    through the importer."""
+    directory = tmp_path_factory.mktemp("role_city")
+    path = directory / "pohina.duckdb"
+    shutil.copy(fixture_db_path, path)
+    roles = directory / "roles.csv"
+    roles.write_text(ROLES, encoding="utf-8")
+    import_file(store.connect(path), "roles", roles, today=TODAY)
+    store.close(path)
+    return path
+
+
+@pytest.fixture
+def writable_city(empty_db, tmp_path):
+    """A fresh fixture city of the test's own, for tests that write."""
+    build_fixture_city(empty_db, tmp_path)
+    return empty_db
 
 
 @pytest.fixture

@@ -17,6 +17,17 @@ from pathlib import Path
 
 TODAY = date(2026, 11, 27)
 
+# The role table of the access tests: one person per role (a unit head of S1 and one of the
+# three-person U3; the change agent's role in Finnish and with a space before the unit).
+ROLES = """email,role,units
+Johto@Testikaupunki.fi,steering,
+paallikko.a@testikaupunki.fi,unit_head,S1
+paallikko.pieni@testikaupunki.fi,unit_head,U3
+agentti@testikaupunki.fi,muutosagentti, U4
+tyontekija@testikaupunki.fi,staff,
+hr@testikaupunki.fi,admin,
+"""
+
 ORGANISATIONS = [
     {"org_id": "HOME", "name": "Testikaupunki", "group": "", "home": "true"},
     {"org_id": "PEER1", "name": "Naapurikunta", "group": "peer", "home": "false"},
@@ -148,6 +159,20 @@ def fixture_files(directory: Path) -> list[tuple[str, Path]]:
         ("survey_responses", answer_rows()),
     ]
     return [(kind, write_csv(directory / f"{kind}.csv", rows)) for kind, rows in files]
+
+
+def write(directory: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    """A file of the given text and encoding, as a city's system would hand it over."""
+    path = directory / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def load(con, kind: str, path: Path, **options):
+    """Import a file as of the fixture city's TODAY."""
+    from metrics.imports import import_file
+
+    return import_file(con, kind, path, today=TODAY, **options)
 
 
 def build_fixture_city(con, directory: Path) -> None:

@@ -13,35 +13,16 @@ import pytest
 
 from metrics import access, store
 from metrics.imports import ImportRejected, import_file
-from tests.fixtures import TODAY
+from tests.fixtures import ROLES, TODAY
 from tests.snapshots import snapshot
 from tests.test_cli import run
 
 # Mixed case on purpose: an identity provider may give either, the table keeps lower case.
-ROLES = """email,role,units
-Johto@Testikaupunki.fi,steering,
-paallikko.a@testikaupunki.fi,unit_head,S1
-paallikko.pieni@testikaupunki.fi,unit_head,U3
-agentti@testikaupunki.fi,muutosagentti, U4
-tyontekija@testikaupunki.fi,staff,
-hr@testikaupunki.fi,admin,
-"""
 
 
 def write(directory: Path, text: str, name: str = "roles.csv") -> Path:
     path = directory / name
     path.write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def role_city_path(fixture_db_path, tmp_path_factory) -> Path:
-    """A closed copy of the fixture city with the role table above loaded through the importer."""
-    directory = tmp_path_factory.mktemp("role_city")
-    path = directory / "pohina.duckdb"
-    shutil.copy(fixture_db_path, path)
-    import_file(store.connect(path), "roles", write(directory, ROLES), today=TODAY)
-    store.close(path)
     return path
 
 

@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from metrics import access, ideas, store
 from metrics.imports import import_file
-from tests.fixtures import TODAY
-from tests.test_access import ROLES, write
+from tests.fixtures import ROLES
+from tests.test_access import write
 from tests.test_pages import ROOT
 
 STEERING = "johto@testikaupunki.fi"
@@ -41,14 +41,9 @@ TITLES = {
 
 
 @pytest.fixture(scope="module")
-def city(fixture_db_path, tmp_path_factory) -> Path:
-    """The fixture city with the role table of tests/test_access.py, closed."""
-    directory = tmp_path_factory.mktemp("access_pages")
-    path = directory / "pohina.duckdb"
-    shutil.copy(fixture_db_path, path)
-    import_file(store.connect(path), "roles", write(directory, ROLES), today=TODAY)
-    store.close(path)
-    return path
+def city(role_city_path) -> Path:
+    """The fixture city with the role table (tests/fixtures.py ROLES), closed."""
+    return role_city_path
 
 
 @pytest.fixture

@@ -16,28 +16,17 @@ import pytest
 
 from metrics import exports, imports, store
 from metrics.cli import format_table
-from metrics.imports import ImportRejected, check_file, commit, import_file
-from tests.fixtures import TODAY, build_fixture_city
+from metrics.imports import ImportRejected, check_file, commit
+from tests.fixtures import TODAY, load, write
 from tests.snapshots import snapshot
 
 IDEAS_HEADER = "idea_id,unit_id,submitted_on,title,status"
 
 
 @pytest.fixture
-def city(empty_db, tmp_path):
+def city(writable_city):
     """A writable fixture city (units U1–U4, ideas I1–I9)."""
-    build_fixture_city(empty_db, tmp_path)
-    return empty_db
-
-
-def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def load(con, kind, path, **options):
-    return import_file(con, kind, path, today=TODAY, **options)
+    return writable_city
 
 
 def idea(con, idea_id: str) -> pd.Series:

@@ -6,32 +6,13 @@ sheets, formula-looking cells) are in test_import_robustness.py, one case a test
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from metrics import store
-from metrics.imports import ImportRejected, import_file, import_log
-from tests.fixtures import TODAY, build_fixture_city, fixture_files
+from metrics.imports import ImportRejected, import_log
+from tests.fixtures import fixture_files, load, write
 from tests.snapshots import snapshot
-
-
-@pytest.fixture
-def loaded(empty_db, tmp_path):
-    """A writable copy of the fixture city."""
-    build_fixture_city(empty_db, tmp_path)
-    return empty_db
-
-
-def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def load(con, kind, path, **options):
-    return import_file(con, kind, path, today=TODAY, **options)
 
 
 def test_fixture_city_loads_every_kind_it_has(empty_db, tmp_path):
@@ -45,8 +26,8 @@ def test_fixture_city_loads_every_kind_it_has(empty_db, tmp_path):
     assert homes["org_id"].tolist() == ["HOME"]
 
 
-def test_bad_rows_are_each_reported_and_nothing_is_written(loaded, tmp_path):
-    before = snapshot(loaded)
+def test_bad_rows_are_each_reported_and_nothing_is_written(writable_city, tmp_path):
+    before = snapshot(writable_city)
     path = write(
         tmp_path,
         "ideas.csv",
@@ -58,29 +39,31 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(loaded, tmp_path):
         "N5,U1,2026-10-01,,new\n",
     )
     with pytest.raises(ImportRejected) as refused:
-        load(loaded, "ideas", path)
+        load(writable_city, "ideas", path)
     found = {(e.row, e.column) for e in refused.value.errors}
     assert found == {(3, "unit_id"), (4, "submitted_on"), (5, "status"), (6, "title")}
     report = refused.value.report()
     assert "row 3, column unit_id, value 'NOPE': no such unit" in report
     assert "nothing was written" in report
-    assert snapshot(loaded) == before
+    assert snapshot(writable_city) == before
     # The refusal is logged outside the database: none of the 5 rows loaded, 4 problems named.
-    log = import_log(loaded)[["file_name", "refused", "rows_added", "rows_rejected", "problems"]]
+    log = import_log(writable_city)[
+        ["file_name", "refused", "rows_added", "rows_rejected", "problems"]
+    ]
     assert log.iloc[0].tolist() == ["ideas.csv", True, 0, 5, 4]
 
 
-def test_reimport_updates_rows_instead_of_duplicating(loaded, tmp_path):
+def test_reimport_updates_rows_instead_of_duplicating(writable_city, tmp_path):
     path = write(
         tmp_path,
         "ideas.csv",
         "idea_id,unit_id,submitted_on,title,status\nI4,U4,2026-09-01,Uusi otsikko,in_review\n",
     )
-    result = load(loaded, "ideas", path)
+    result = load(writable_city, "ideas", path)
     assert (result.added, result.updated) == (0, 1)
-    rows = store.read(loaded, "SELECT title, status FROM ideas WHERE idea_id = 'I4'")
+    rows = store.read(writable_city, "SELECT title, status FROM ideas WHERE idea_id = 'I4'")
     assert rows.values.tolist() == [["Uusi otsikko", "in_review"]]
-    assert store.read(loaded, "SELECT count(*) FROM ideas").iloc[0, 0] == 9
+    assert store.read(writable_city, "SELECT count(*) FROM ideas").iloc[0, 0] == 9
 
 
 def test_missing_required_column_is_an_error_and_unknown_column_a_warning(empty_db, tmp_path):
@@ -110,68 +93,70 @@ def test_unit_parent_cycle_is_refused(empty_db, tmp_path):
         pytest.param("X,U1,2026-09-01,T,rejected,2027-01-01", "decided_on", "future", id="future"),
     ],
 )
-def test_idea_rules(loaded, tmp_path, row, column, reason):
+def test_idea_rules(writable_city, tmp_path, row, column, reason):
     header = "idea_id,unit_id,submitted_on,title,status,"
     header += "merged_into\n" if column == "merged_into" else "decided_on\n"
     with pytest.raises(ImportRejected) as refused:
-        load(loaded, "ideas", write(tmp_path, "i.csv", header + row + "\n"))
+        load(writable_city, "ideas", write(tmp_path, "i.csv", header + row + "\n"))
     (error,) = refused.value.errors
     assert error.column == column and reason in error.reason
 
 
-def test_anonymous_idea_keeps_no_submitter(loaded, tmp_path):
+def test_anonymous_idea_keeps_no_submitter(writable_city, tmp_path):
     path = write(
         tmp_path,
         "i.csv",
         "idea_id,unit_id,submitted_on,title,status,submitter,anonymous\n"
         "A1,U1,2026-09-01,Nimetön,new,p77,kyllä\n",
     )
-    load(loaded, "ideas", path)
-    row = store.read(loaded, "SELECT submitter, anonymous FROM ideas WHERE idea_id = 'A1'").iloc[0]
+    load(writable_city, "ideas", path)
+    row = store.read(
+        writable_city, "SELECT submitter, anonymous FROM ideas WHERE idea_id = 'A1'"
+    ).iloc[0]
     assert row["submitter"] is None and bool(row["anonymous"])
 
 
-def test_survey_answers_are_checked_against_catalogue_and_scale(loaded, tmp_path):
-    before = snapshot(loaded)
+def test_survey_answers_are_checked_against_catalogue_and_scale(writable_city, tmp_path):
+    before = snapshot(writable_city)
     path = write(
         tmp_path,
         "r.csv",
         "round_id,unit_id,SAT1,CL1,XYZ9\nR2,U1,6,3,1\nR9,U1,4,3,2\nR2,NOPE,4,0,2\nR2,U1,4,3,2\n",
     )
     with pytest.raises(ImportRejected) as refused:
-        load(loaded, "survey_responses", path)
+        load(writable_city, "survey_responses", path)
     found = {(e.row, e.column) for e in refused.value.errors}
     assert found == {(1, "xyz9"), (2, "sat1"), (3, "round_id"), (4, "unit_id"), (4, "cl1")}
-    assert snapshot(loaded) == before
+    assert snapshot(writable_city) == before
 
 
-def test_survey_responses_reimport_replaces_that_round_and_unit(loaded, tmp_path):
+def test_survey_responses_reimport_replaces_that_round_and_unit(writable_city, tmp_path):
     path = write(tmp_path, "r.csv", "round_id,unit_id,SAT1\nR2,U1,5\nR2,U1,4\n")
-    load(loaded, "survey_responses", path)
+    load(writable_city, "survey_responses", path)
     counts = store.read(
-        loaded,
+        writable_city,
         "SELECT round_id, unit_id, count(DISTINCT respondent) AS n FROM survey_answers"
         " WHERE unit_id = 'U1' GROUP BY ALL ORDER BY round_id",
     )
     assert counts["n"].tolist() == [6, 2]
 
 
-def test_survey_results_store_suppression_marks_as_suppressed(loaded, tmp_path):
+def test_survey_results_store_suppression_marks_as_suppressed(writable_city, tmp_path):
     path = write(
         tmp_path,
         "s.csv",
         "round_id,org_id,indicator,favourable_pct,n\nR2,PEER1,satisfaction,81 %,40\n"
         "R2,PEER1,change_leadership,n<10,\n",
     )
-    load(loaded, "survey_results", path)
+    load(writable_city, "survey_results", path)
     rows = store.read(
-        loaded, "SELECT indicator, favourable_pct, suppressed FROM survey_results ORDER BY 1"
+        writable_city, "SELECT indicator, favourable_pct, suppressed FROM survey_results ORDER BY 1"
     )
     assert rows["suppressed"].tolist() == [True, False]
     assert pd.isna(rows["favourable_pct"][0]) and rows["favourable_pct"][1] == 81.0
 
 
-def test_project_rules(loaded, tmp_path):
+def test_project_rules(writable_city, tmp_path):
     path = write(
         tmp_path,
         "p.csv",
@@ -181,7 +166,7 @@ def test_project_rules(loaded, tmp_path):
         "Q3,T1,Liikaa,on_track,2026-01-01,2026-06-01,150\n",
     )
     with pytest.raises(ImportRejected) as refused:
-        load(loaded, "projects", path)
+        load(writable_city, "projects", path)
     assert {(e.row, e.column) for e in refused.value.errors} == {
         (2, "team_id"),
         (3, "due_on"),
