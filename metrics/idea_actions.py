@@ -11,10 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import random
 import re
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -37,7 +34,6 @@ OPEN_STATUSES = tuple(TRANSITIONS)
 TITLE_MIN = 3
 DESCRIPTION_MAX = 4000
 NAME_MAX = 200
-ATTEMPTS = 12  # a transaction refused for a conflict is run again this many times at most
 
 
 def allowed_changes(status: str) -> tuple[str, ...]:
@@ -225,7 +221,7 @@ def submit_idea(
         return Submitted(idea_id, created=True)
 
     # A duplicate key means another submission took the number (or this token) first.
-    return _retrying(con, write, (duckdb.TransactionException, duckdb.ConstraintException))
+    return store.retrying(con, write, (duckdb.TransactionException, duckdb.ConstraintException))
 
 
 def change_status(
@@ -306,7 +302,7 @@ def _change(con, idea_id, to_status, who, note, now, into) -> str:
         _log(cur, idea_id, now, who, status, to_status, into, note)
         return status
 
-    return _retrying(con, write, (duckdb.TransactionException,))
+    return store.retrying(con, write, (duckdb.TransactionException,))
 
 
 def _check_merge_target(cur, idea_id: str, into: str) -> None:
@@ -325,17 +321,3 @@ def _log(cur, idea_id, now, who, from_status, to_status, into=None, note=None) -
         " merged_into, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [idea_id, now, who, from_status, to_status, into, (note or "").strip() or None],
     )
-
-
-def _retrying(con, work: Callable, conflicts: tuple[type[Exception], ...]):
-    """Run `work(cursor)` in one transaction; when DuckDB refuses it for a conflict with a
-    concurrent transaction, run the whole transaction again (after a short random pause)."""
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            with store.transaction(con) as cur:
-                return work(cur)
-        except conflicts:
-            if attempt == ATTEMPTS:
-                raise
-            time.sleep(random.uniform(0.002, 0.01 * attempt))
-    raise AssertionError("unreachable")

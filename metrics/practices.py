@@ -27,7 +27,6 @@ import pandas as pd
 
 from metrics import store
 from metrics.contract import KINDS
-from metrics.idea_actions import _retrying  # the one retry loop for conflicting transactions
 from metrics.validation import validate
 
 PRACTICES_SQL = """
@@ -166,7 +165,7 @@ def add_practice(
         return Added(practice_id, created=True)
 
     # A duplicate key means another writer took the number first: take the next one.
-    return _retrying(con, write, (duckdb.TransactionException, duckdb.ConstraintException))
+    return store.retrying(con, write, (duckdb.TransactionException, duckdb.ConstraintException))
 
 
 # ----------------------------------------------------------------------------- the document

@@ -10,7 +10,9 @@ DuckDB rules this module keeps (DESIGN.md):
 from __future__ import annotations
 
 import os
+import random
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +21,7 @@ import duckdb
 
 DEFAULT_DB = Path("data/pohina.duckdb")
 HOME_ORG_ID = "HOME"
+RETRY_ATTEMPTS = 12  # a transaction refused for a conflict is run again this many times at most
 
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 _lock = threading.Lock()
@@ -329,6 +332,20 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         cur.execute("COMMIT")
     finally:
         cur.close()
+
+
+def retrying(con: duckdb.DuckDBPyConnection, work, conflicts: tuple[type[Exception], ...]):
+    """Run `work(cursor)` in one transaction; when DuckDB refuses it for a conflict with a
+    concurrent transaction, run the whole transaction again (after a short random pause)."""
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        try:
+            with transaction(con) as cur:
+                return work(cur)
+        except conflicts:
+            if attempt == RETRY_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.002, 0.01 * attempt))
+    raise AssertionError("unreachable")
 
 
 def read(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None):
