@@ -11,8 +11,9 @@ export POHINA_DB
 .PHONY: run test lint format bench demo chromium
 .DELETE_ON_ERROR:
 
+# The local demo, without a login: the app runs without one only when POHINA_AUTH=none says so.
 run: $(VENV)/.installed-requirements $(POHINA_DB)
-	$(VENV)/bin/streamlit run app.py
+	POHINA_AUTH=none $(VENV)/bin/streamlit run app.py
 
 test: $(VENV)/.installed-requirements-dev chromium lint
 	$(VENV)/bin/pytest -q

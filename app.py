@@ -1,11 +1,16 @@
 """Pöhinä: the one router. Sets up the page, the user, the language and the pages they may open."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import access, filters, nav
 from ui.i18n import t
 
-st.set_page_config(page_title="Pöhinä", page_icon=":material/emoji_objects:", layout="wide")
+# The page icon is a file of the app's own: a `:material/…:` page icon is fetched from Google's
+# font host (the menu icons below are drawn with the font Streamlit serves itself).
+ICON = Path(__file__).resolve().parent / "ui" / "assets" / "pohina.svg"
+st.set_page_config(page_title="Pöhinä", page_icon=str(ICON), layout="wide")
 
 # Every page in pages/ with its menu icon, in menu order (metrics.access.PAGES names them all).
 ICONS = {
@@ -23,15 +28,17 @@ ICONS = {
     "data": ":material/upload_file:",  # admin: loads files, shows the log, backs up
 }
 
-filters.language()
-# The demo banner; or the login, or a refusal, and nothing else (ui.access).
-user = access.gate()
-# Only the pages the user's role may open are registered: no other page has an address.
-home = user.landing()
-pages = [
-    st.Page(f"pages/{name}.py", title=t(f"nav.{name}"), icon=icon, default=name == home)
-    for name, icon in ICONS.items()
-    if user.may_open(name)
-]
-with nav.routed():
-    st.navigation(pages).run()
+# An unexpected error: a friendly message with a reference, the details in the server's log.
+with nav.guarded():
+    filters.language()
+    # The demo banner; or the login, or a refusal, and nothing else (ui.access).
+    user = access.gate()
+    # Only the pages the user's role may open are registered: no other page has an address.
+    home = user.landing()
+    pages = [
+        st.Page(f"pages/{name}.py", title=t(f"nav.{name}"), icon=icon, default=name == home)
+        for name, icon in ICONS.items()
+        if user.may_open(name)
+    ]
+    with nav.routed():
+        st.navigation(pages).run()

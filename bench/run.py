@@ -3,7 +3,8 @@
 1. Builds the demo databases bench/imatra.duckdb and bench/city.duckdb through the importer,
    timing each file (an existing database is reused unless --rebuild).
 2. Times the import of a 100,000-respondent survey_responses file into a copy of the city
-   database.
+   database, and measures the peak memory (RSS high-water mark) of a process importing a
+   25 MB survey_responses file.
 3. Times every page in pages/ with streamlit's AppTest: the first load in a new session and
    the warm rerun (median of 5), at both scales. Each page runs in a fresh process so that no
    page's first load is warmed by another's.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import shutil
@@ -46,6 +48,12 @@ PAGE_WARM_S = 0.3
 PAGE_FIRST_S = 2.0
 IMPORT_100K_S = 10.0
 MEMORY_20_SESSIONS_MB = 1024.0
+IMPORT_25MB_PEAK_MB = 1024.0  # a file as large as imports.max_file_mb allows, imported
+
+# The 25 MB file: this many survey items, as many respondents as fit just under 25 MB.
+MEMORY_FILE_MB = 24.9
+MEMORY_ITEMS = 118
+MEMORY_UNITS = 40
 
 
 @dataclass
@@ -188,6 +196,98 @@ def import_100k() -> Row:
         _remove_db(copy)
 
 
+def write_memory_files(directory: Path) -> tuple[Path, Path, int]:
+    """A fresh database with MEMORY_UNITS units, MEMORY_ITEMS survey items and one round, and
+    a survey_responses CSV of just under MEMORY_FILE_MB megabytes over them: (db, csv, rows)."""
+    import numpy as np
+    import pandas as pd
+
+    from metrics import imports, store
+
+    db = directory / "import-memory.duckdb"
+    _remove_db(db)
+    units = [f"M{i:02d}" for i in range(MEMORY_UNITS)]
+    items = [f"Q{i:03d}" for i in range(1, MEMORY_ITEMS + 1)]
+    setup = {
+        "units": "unit_id,name,headcount\n" + "".join(f"{u},Yksikkö {u},500\n" for u in units),
+        "survey_items": "item_id,text_fi,indicator\n"
+        + "".join(f"{i},Kysymys {i},satisfaction\n" for i in items),
+        "survey_rounds": f"round_id,name,closed_on\nMEM,Muistikierros,{AS_OF.isoformat()}\n",
+    }
+    con = store.connect(db)
+    try:
+        for kind, text in setup.items():
+            path = directory / f"memory_{kind}.csv"
+            path.write_text(text, encoding="utf-8")
+            imports.import_file(con, kind, path, today=AS_OF)
+    finally:
+        store.close(db)
+    rng = np.random.default_rng(SEED)
+
+    def responses(count: int) -> pd.DataFrame:
+        answers = rng.integers(1, 6, (count, len(items))).astype(str)
+        answers[rng.random((count, len(items))) < 0.05] = ""  # one answer in 20 left empty
+        frame = pd.DataFrame(answers, columns=items)
+        frame.insert(0, "respondent", [f"mem{i:07d}" for i in range(count)])
+        frame.insert(0, "unit_id", rng.choice(units, count))
+        frame.insert(0, "round_id", "MEM")
+        return frame
+
+    sample = responses(1000).to_csv(index=False).encode()
+    header = sample.index(b"\n") + 1
+    count = int((MEMORY_FILE_MB * 1e6 - header) / ((len(sample) - header) / 1000) * 0.995)
+    path = directory / "survey_responses_25mb.csv"
+    path.write_bytes(sample[:header])
+    for start in range(0, count, 10_000):  # in parts: the bench's own memory stays small
+        part = responses(min(10_000, count - start))
+        part["respondent"] = [f"mem{i:07d}" for i in range(start, start + len(part))]
+        part.to_csv(path, mode="a", header=False, index=False)
+    return db, path, count
+
+
+def _high_water_mb() -> float:
+    """This process's peak resident memory so far (VmHWM). Not ru_maxrss: Linux carries that
+    over from the parent process through fork and exec, so a child would report the bench's."""
+    status = Path("/proc/self/status").read_text()
+    return (
+        next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+        / 1024
+    )
+
+
+def worker_import(db: str, path: str) -> dict:
+    """In a fresh process: import a survey_responses file; the process's peak memory."""
+    from metrics import imports, store
+
+    con = store.connect(db)
+    before_mb = _high_water_mb()
+    started = time.perf_counter()
+    result = imports.import_file(con, "survey_responses", Path(path), today=AS_OF)
+    elapsed = time.perf_counter() - started
+    peak_mb = _high_water_mb()
+    store.close(db)
+    return {"peak_mb": peak_mb, "before_mb": before_mb, "seconds": elapsed, "rows": result.rows}
+
+
+def import_memory() -> Row:
+    """Peak memory of a fresh process importing a 25 MB survey_responses file: its resident
+    memory's high-water mark (VmHWM), the Python interpreter and the libraries included."""
+    db, path, _ = write_memory_files(OUT)
+    try:
+        answer = run_worker("city", "import", str(db), str(path))
+    finally:
+        _remove_db(db)
+    what = "import survey_responses, 25 MB file: peak memory"
+    if "error" in answer:
+        print(f"  import memory: {answer['error']}", file=sys.stderr)
+        return Row(what, "–", None, "MB", IMPORT_25MB_PEAK_MB, answer["error"][-120:])
+    note = (
+        f"{answer['rows']:,} rows × {MEMORY_ITEMS} items, {path.stat().st_size / 1e6:.1f} MB "
+        f"CSV, {answer['seconds']:.1f} s; {answer['before_mb']:.0f} MB before the import"
+    )
+    return Row(what, "–", answer["peak_mb"], "MB", IMPORT_25MB_PEAK_MB, note)
+
+
 # ------------------------------------------------------------------- 3. and 4. the app
 
 
@@ -199,9 +299,28 @@ def pages() -> list[str]:
     )
 
 
+class _PageErrors(logging.Handler):
+    """The errors a page logged: ui/nav.py guarded() shows them as a friendly message, which
+    AppTest's `exception` does not see, and logs the traceback on the "pohina" logger."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+        logging.getLogger("pohina").addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(self.format(record))
+
+
+_page_errors: _PageErrors | None = None
+
+
 def _app_test():
     from streamlit.testing.v1 import AppTest
 
+    global _page_errors
+    if _page_errors is None:  # before the first page runs
+        _page_errors = _PageErrors()
     # from_file resolves a relative path against the calling file, so give it an absolute one.
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
 
@@ -209,6 +328,8 @@ def _app_test():
 def _raise_on_exception(at, what: str) -> None:
     if at.exception:
         raise RuntimeError(f"{what} raised: {at.exception[0].message}")
+    if _page_errors is not None and _page_errors.messages:
+        raise RuntimeError(f"{what} failed: {_page_errors.messages[-1][-300:]}")
 
 
 def _import_app_modules() -> None:
@@ -258,7 +379,12 @@ def worker_memory() -> dict:
 
 def run_worker(scale: str, *args: str) -> dict:
     """Run this script as a worker process on one scale's database; return its JSON answer."""
-    env = {**os.environ, "POHINA_DB": str(db_file(scale)), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        **os.environ,
+        "POHINA_DB": str(db_file(scale)),
+        "POHINA_AUTH": "none",  # the demo: every page opens (the app stays closed without it)
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", *args]
     try:
         done = subprocess.run(
@@ -328,7 +454,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.worker:  # a child process started by run_worker; answers with one JSON line
         kind, *rest = args.worker
-        answer = worker_page(rest[0]) if kind == "page" else worker_memory()
+        if kind == "import":
+            answer = worker_import(*rest)
+        else:
+            answer = worker_page(rest[0]) if kind == "page" else worker_memory()
         print(json.dumps(answer))
         return 0
 
@@ -347,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     if "city" in scales:
         print("importing 100,000 respondents …", file=sys.stderr)
         rows.append(import_100k())
+    print("measuring the memory of a 25 MB import …", file=sys.stderr)
+    rows.append(import_memory())
     for scale in scales:
         print(f"timing the pages at {scale} …", file=sys.stderr)
         rows += time_pages(scale)

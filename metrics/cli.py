@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics import exports, periods, registry, store
+from metrics import catalogue, exports, periods, registry, store
 from metrics.contract import KINDS
 from metrics.imports import ImportRejected, import_file
 
@@ -42,6 +42,12 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--round", dest="round_id")
     load.add_argument("--preset", help="a column-mapping preset in data/presets/ (without .toml)")
     load.add_argument("--sheet")
+    load.add_argument(
+        "--replace-round",
+        action="store_true",
+        help="replace the answers of a survey round loaded already (only within"
+        " survey.correction_window_days of its first load; logged)",
+    )
 
     report = commands.add_parser("report", help="print a report as CSV or JSON")
     report.add_argument("name", nargs="?")
@@ -52,6 +58,9 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="to_round")
     report.add_argument("--period")
     report.add_argument("--format", choices=("csv", "json"), default="csv")
+    report.add_argument(
+        "--lang", choices=catalogue.LANGUAGES, default="fi", help="language of definitions"
+    )
 
     for name, text in (
         ("backup", "write a backup to DIR"),
@@ -117,6 +126,7 @@ def _import(args) -> int:
         sheet=args.sheet,
         preset=args.preset,
         imported_by=_who(),
+        replace_round=args.replace_round,
     )
     print(result.summary())
     return EXIT_OK
@@ -149,6 +159,7 @@ def _report(args) -> int:
         round_id=args.round_id,
         from_round=args.from_round,
         to_round=args.to_round,
+        lang=args.lang,
     )
     sys.stdout.write(format_table(frame[list(report.columns)], args.format))
     return EXIT_OK

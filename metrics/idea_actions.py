@@ -13,12 +13,13 @@ import hmac
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 
-from metrics import store
+from metrics import settings, store
 from metrics.contract import DECIDED_STATUSES, TITLE_MAX
+from metrics.validation import clean_text
 
 # The path an idea takes is new → in_review → accepted → in_trial → implemented; any open
 # status may also go to rejected or parked, or be merged into another idea. implemented,
@@ -45,7 +46,8 @@ def allowed_changes(status: str) -> tuple[str, ...]:
 class Problem:
     """One thing wrong with a form's input: the field, a reason code and its values.
 
-    Reasons: required, too_short, too_long (values: limit), unknown_unit.
+    Reasons: required, too_short, too_long (values: limit), unknown_unit, daily_limit (the
+    sender has sent `limit` ideas today already; field: sender).
     """
 
     field: str
@@ -70,7 +72,10 @@ class ChangeRefused(ValueError):
     reason: not_found (the idea does not exist), not_allowed (the status does not allow the
     change; `allowed` lists what it does allow), merge_target_missing, merge_into_itself,
     merge_target_merged (merge into the idea it was merged into instead: `target_into`),
-    who_required.
+    merge_target_not_in_units (for someone with a scope of units: no idea of that number in
+    their units, whether it is missing or another unit's, so nothing of it is told),
+    merge_target_merged_outside (the target was merged into an idea outside their units),
+    who_required. An idea outside the acting person's units is not_found.
     """
 
     def __init__(
@@ -145,14 +150,51 @@ def check_idea(
 
 
 def next_idea_id(cur, year: int) -> str:
-    """The next number of the year, I-2026-00124: one more than the year's highest so far."""
+    """The next number, I-2026-00124, from the sequence idea_number_seq: parallel sends never
+    take the same number (a sequence does not conflict between transactions, where "the year's
+    highest + 1" did), and numbers only grow. One sequence serves every year, so a year's first
+    number continues from the last; a number rolled back is not reused.
+
+    A sequence behind the year's highest number (a database numbered before the sequence, ideas
+    imported with form numbers) is first moved past it, in one statement."""
     prefix = f"I-{year}-"
-    row = cur.execute(
-        "SELECT max(CAST(substr(idea_id, ?) AS INTEGER)) FROM ideas"
-        " WHERE regexp_full_match(idea_id, ?)",
-        [len(prefix) + 1, re.escape(prefix) + r"[0-9]+"],
-    ).fetchone()
-    return f"{prefix}{(row[0] or 0) + 1:05d}"
+    number = cur.execute("SELECT nextval('idea_number_seq')").fetchone()[0]
+    highest = cur.execute(
+        "SELECT max(CAST(substr(idea_id, ?) AS BIGINT)) FROM ideas"
+        " WHERE idea_id LIKE ? AND regexp_full_match(idea_id, ?)",
+        [len(prefix) + 1, f"{prefix}%", re.escape(prefix) + r"[0-9]+"],
+    ).fetchone()[0]
+    if highest is not None and number <= highest:
+        number = cur.execute(
+            "SELECT max(nextval('idea_number_seq')) FROM range(?)", [highest + 1 - number]
+        ).fetchone()[0]
+    return f"{prefix}{number:05d}"
+
+
+def send_counter_key(identity: str, day: date) -> str:
+    """The key of a person's sends of one day (idea_send_counts): a keyed hash of the identity
+    and the day, so the counter holds no e-mail, differs from the person's pseudonym (an
+    anonymous idea's sender cannot be matched to their named ideas) and differs every day."""
+    key = os.environ.get("POHINA_PSEUDONYM_KEY", "pohina-demo").encode()
+    normalised = " ".join(identity.split()).casefold()
+    message = f"sends\x00{day.isoformat()}\x00{normalised}".encode()
+    return "c-" + hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
+
+
+# One more send of a person today; yesterday's counters are dropped (nothing older is needed).
+COUNT_SEND_SQL = """
+    INSERT INTO idea_send_counts (day, person, sends) VALUES (?, ?, 1)
+    ON CONFLICT (day, person) DO UPDATE SET sends = sends + 1
+    RETURNING sends
+"""
+
+
+def _count_send(cur, sender: str, day: date, limit: int) -> None:
+    """Count one send of `sender` today, or refuse it (IdeaInvalid: daily_limit) beyond `limit`."""
+    cur.execute("DELETE FROM idea_send_counts WHERE day < ?", [day])
+    sends = cur.execute(COUNT_SEND_SQL, [day, send_counter_key(sender, day)]).fetchone()[0]
+    if sends > limit:
+        raise IdeaInvalid([Problem("sender", "daily_limit", {"limit": limit})])
 
 
 def submit_idea(
@@ -165,6 +207,7 @@ def submit_idea(
     category: str | None = None,
     anonymous: bool = True,
     identity: str | None = None,
+    sender: str | None = None,
     now: datetime | None = None,
 ) -> Submitted:
     """Save a staff member's idea as `new`, with its submission in the event log.
@@ -172,8 +215,17 @@ def submit_idea(
     `token` is the form's idempotency key: sending the same token again (a double click, a
     rerun) returns the idea it already created instead of a second one. `identity` (a name or
     e-mail, for a named idea) is stored only as a pseudonym; an anonymous idea keeps none.
-    Raises IdeaInvalid listing every problem; nothing is written then.
+
+    `sender` is the signed-in person's verified e-mail (None in the demo, where `identity` is
+    whatever was typed). With a sender, a named idea's submitter is the sender's pseudonym, and
+    `identity` is ignored; and the sender may send at most the setting
+    ideas.max_sends_per_day ideas a day, named or anonymous (counted in idea_send_counts).
+    Raises IdeaInvalid listing every problem (or the daily limit); nothing is written then.
     """
+    # checked and stored without control characters, as a file's text is (validation)
+    title, description, category = (clean_text(v or "") for v in (title, description, category))
+    if sender is not None and not anonymous:
+        identity = sender
     problems = check_idea(
         con,
         title=title,
@@ -189,6 +241,7 @@ def submit_idea(
         raise IdeaInvalid(problems)
     now = now or datetime.now()
     submitter = None if anonymous else pseudonym(identity or "")
+    limit = settings.load().max_sends_per_day if sender else 0
 
     def write(cur) -> Submitted:
         found = cur.execute(
@@ -196,6 +249,8 @@ def submit_idea(
         ).fetchone()
         if found:
             return Submitted(found[0], created=False)
+        if sender:
+            _count_send(cur, sender, now.date(), limit)
         idea_id = next_idea_id(cur, now.year)
         cur.execute(
             "INSERT INTO ideas (idea_id, unit_id, submitted_on, title, status, description,"
@@ -232,16 +287,18 @@ def change_status(
     who: str,
     note: str | None = None,
     now: datetime | None = None,
+    units: tuple[str, ...] | None = None,
 ) -> str:
     """Move an idea to `to_status` if its current status allows it (TRANSITIONS); log who,
     when, from, to and the note; set decided_on (first decision) and implemented_on from it.
 
     Returns the status the idea came from. Raises ChangeRefused, writing nothing, when the
     idea is missing or the change is not allowed (a merge goes through `merge`).
+    `units` is the acting person's scope (None: every unit): an idea outside it is not_found.
     """
     if to_status == "merged":
         raise ValueError("merging needs the idea to merge into: use merge()")
-    return _change(con, idea_id, to_status, who, note, now, None)
+    return _change(con, idea_id, to_status, who, note, now, None, units)
 
 
 def merge(
@@ -252,11 +309,14 @@ def merge(
     who: str,
     note: str | None = None,
     now: datetime | None = None,
+    units: tuple[str, ...] | None = None,
 ) -> str:
     """Merge an open idea into another idea (a duplicate): status merged, merged_into recorded
     on the idea and in the log. The target must exist, be another idea and not itself be
-    merged. Returns the status the idea came from; raises ChangeRefused otherwise."""
-    return _change(con, idea_id, "merged", who, note, now, (into or "").strip())
+    merged. With `units` (the acting person's scope; None: every unit) both ideas must be in
+    those units, and a refusal tells nothing of an idea outside them.
+    Returns the status the idea came from; raises ChangeRefused otherwise."""
+    return _change(con, idea_id, "merged", who, note, now, (into or "").strip(), units)
 
 
 # decided_on is the day of the first decision; implemented_on the day it was implemented.
@@ -271,7 +331,7 @@ CHANGE_SQL = """
 """
 
 
-def _change(con, idea_id, to_status, who, note, now, into) -> str:
+def _change(con, idea_id, to_status, who, note, now, into, units=None) -> str:
     idea_id = (idea_id or "").strip()
     who = (who or "").strip()
     if not who:
@@ -279,14 +339,16 @@ def _change(con, idea_id, to_status, who, note, now, into) -> str:
     now = now or datetime.now()
 
     def write(cur) -> str:
-        row = cur.execute("SELECT status FROM ideas WHERE idea_id = ?", [idea_id]).fetchone()
-        if row is None:
+        row = cur.execute(
+            "SELECT status, unit_id FROM ideas WHERE idea_id = ?", [idea_id]
+        ).fetchone()
+        if row is None or (units is not None and row[1] not in units):
             raise ChangeRefused("not_found", idea_id)
         status = row[0]
         if to_status not in allowed_changes(status):
             raise ChangeRefused("not_allowed", idea_id, status=status, wanted=to_status)
         if into is not None:
-            _check_merge_target(cur, idea_id, into)
+            _check_merge_target(cur, idea_id, into, units)
         today = now.date()
         cur.execute(
             CHANGE_SQL,
@@ -305,13 +367,24 @@ def _change(con, idea_id, to_status, who, note, now, into) -> str:
     return store.retrying(con, write, (duckdb.TransactionException,))
 
 
-def _check_merge_target(cur, idea_id: str, into: str) -> None:
+def _check_merge_target(cur, idea_id: str, into: str, units) -> None:
+    """The target exists, is another idea, is not merged itself and, for someone with a scope of
+    units, is in those units: a target outside them is refused exactly as a missing one, so the
+    refusal tells nothing of it (neither that it exists nor its status)."""
     if into == idea_id:
         raise ChangeRefused("merge_into_itself", idea_id, target=into)
-    row = cur.execute("SELECT status, merged_into FROM ideas WHERE idea_id = ?", [into]).fetchone()
+    row = cur.execute(
+        "SELECT status, merged_into, unit_id FROM ideas WHERE idea_id = ?", [into]
+    ).fetchone()
+    if units is not None and (row is None or row[2] not in units):
+        raise ChangeRefused("merge_target_not_in_units", idea_id, target=into)
     if row is None:
         raise ChangeRefused("merge_target_missing", idea_id, target=into)
     if row[0] == "merged":
+        went = cur.execute("SELECT unit_id FROM ideas WHERE idea_id = ?", [row[1]]).fetchone()
+        if units is not None and (went is None or went[0] not in units):
+            # merged into another unit's idea: its number is not told either
+            raise ChangeRefused("merge_target_merged_outside", idea_id, target=into)
         raise ChangeRefused("merge_target_merged", idea_id, target=into, target_into=row[1])
 
 

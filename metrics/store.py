@@ -267,6 +267,76 @@ MIGRATIONS: list[str] = [
         units VARCHAR
     );
     """,
+    # idea sends: ideas sent through the form take their numbers from a sequence, so
+    # parallel sends never collide on "the year's highest + 1" (a number already taken, e.g.
+    # by a form idea sent before this, moves the sequence past it: idea_actions.next_idea_id);
+    # and a signed-in person's sends of the day are counted for the daily limit, keyed by a
+    # keyed hash of the person and the day, never the e-mail (idea_actions.send_counter_key).
+    """
+    CREATE SEQUENCE IF NOT EXISTS idea_number_seq;
+    CREATE TABLE IF NOT EXISTS idea_send_counts (
+        day DATE NOT NULL,
+        person VARCHAR NOT NULL,
+        sends INTEGER NOT NULL,
+        PRIMARY KEY (day, person)
+    );
+    """,
+    # the unit tree's shared pieces, defined once in SQL (metrics/units.py names them):
+    # headcount_on(day) — each unit's staff and supervisors on a day (the latest headcount row
+    # dated on or before it); home_units — the home organisation's units; leaf_units — home
+    # units without sub-units (the units staff work in).
+    """
+    CREATE MACRO headcount_on(day) AS TABLE
+        SELECT unit_id, headcount, supervisors FROM (
+            SELECT unit_id, headcount, supervisors,
+                   row_number() OVER (PARTITION BY unit_id ORDER BY as_of DESC NULLS LAST)
+                       AS latest
+            FROM unit_headcounts WHERE as_of IS NULL OR as_of <= day
+        ) WHERE latest = 1;
+    CREATE VIEW home_units AS
+        SELECT u.unit_id, u.parent_id FROM units u JOIN organisations o USING (org_id)
+        WHERE o.home;
+    CREATE VIEW leaf_units AS
+        SELECT h.unit_id FROM home_units h
+        WHERE NOT EXISTS (SELECT 1 FROM units c WHERE c.parent_id = h.unit_id);
+    """,
+    # frozen survey rounds: a round's unit tree as it was when data about its units was first
+    # loaded (survey_round_units; metrics.survey reads a round's figures on it, so later moves
+    # change none of them), and when its answers were first loaded (survey_round_loads), which
+    # opens the window in which they may be replaced (survey.correction_window_days). Rounds
+    # already loaded are frozen on today's units, the best knowledge there is; their first load
+    # is the earliest responses load in the import log, no later than the real one, so their
+    # window can only be shorter than it was.
+    """
+    CREATE TABLE IF NOT EXISTS survey_round_loads (
+        round_id VARCHAR PRIMARY KEY,
+        frozen_at TIMESTAMP NOT NULL,  -- when its unit tree was taken
+        first_loaded_at TIMESTAMP  -- when its answers were first loaded (NULL: none yet)
+    );
+    CREATE TABLE IF NOT EXISTS survey_round_units (
+        round_id VARCHAR NOT NULL,
+        unit_id VARCHAR NOT NULL,
+        parent_id VARCHAR,
+        org_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        PRIMARY KEY (round_id, unit_id)
+    );
+    INSERT INTO survey_round_loads
+    SELECT round_id, current_timestamp,
+           CASE WHEN round_id IN (SELECT round_id FROM survey_answers) THEN (
+               SELECT min(imported_at) FROM import_log WHERE kind = 'survey_responses'
+           ) END
+    FROM (
+        SELECT round_id FROM survey_answers
+        UNION SELECT round_id FROM survey_results WHERE unit_id IS NOT NULL
+    )
+    WHERE round_id NOT IN (SELECT round_id FROM survey_round_loads);
+    INSERT INTO survey_round_units
+    SELECT l.round_id, u.unit_id, u.parent_id, u.org_id, u.name
+    FROM survey_round_loads l CROSS JOIN units u
+    WHERE l.round_id NOT IN (SELECT round_id FROM survey_round_units)
+    ORDER BY l.round_id, u.rowid;  -- kept in the units' order: suppression follows it
+    """,
 ]
 
 
@@ -381,46 +451,18 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def backup(con: duckdb.DuckDBPyConnection, directory: str | Path) -> Path:
-    """Write the whole database (schema and data) to a new directory as Parquet files."""
-    target = Path(directory)
-    if target.exists() and any(target.iterdir()):
-        raise FileExistsError(f"{target} is not empty; back up into a new directory")
-    target.mkdir(parents=True, exist_ok=True)
-    cur = con.cursor()
-    try:
-        cur.execute("CHECKPOINT")
-        cur.execute(f"EXPORT DATABASE '{_sql_path(target)}' (FORMAT parquet)")
-    finally:
-        cur.close()
-    return target
+    """Write a backup (a manifest and a Parquet file per table) to a new directory.
+
+    The work is metrics.backups.backup; it is imported here, not at the top, because that
+    module builds on this one."""
+    from metrics import backups
+
+    return backups.backup(con, directory)
 
 
 def restore(directory: str | Path, path: str | Path | None = None) -> Path:
-    """Replace the database file with a backup; the old file is kept beside it as .before-restore.
+    """Replace the database file with a backup, running no statement from it; the old file is
+    kept beside it as .before-restore (metrics.backups.restore, imported as in `backup`)."""
+    from metrics import backups
 
-    The backup is loaded into a new file first, so a broken backup leaves the database as it was.
-    """
-    source = Path(directory)
-    if not (source / "schema.sql").exists():
-        raise FileNotFoundError(f"{source} is not a Pöhinä backup (no schema.sql)")
-    target = Path(path or db_path()).resolve()
-    fresh = target.with_name(target.name + ".restoring")
-    fresh.unlink(missing_ok=True)
-    con = duckdb.connect(str(fresh))
-    try:
-        con.execute(f"IMPORT DATABASE '{_sql_path(source)}'")
-    except BaseException:
-        con.close()
-        fresh.unlink(missing_ok=True)
-        raise
-    con.close()
-    close(target)
-    if target.exists():
-        target.replace(target.with_name(target.name + ".before-restore"))
-    fresh.replace(target)
-    return target
-
-
-def _sql_path(path: Path) -> str:
-    """A file path as a SQL string literal body (EXPORT/IMPORT DATABASE take no parameters)."""
-    return str(path.resolve()).replace("'", "''")
+    return backups.restore(directory, path)

@@ -8,6 +8,10 @@ A round's indicator comes from the respondents' answers (survey_responses) where
 has any for it, and otherwise from the vendor's pre-aggregated results for home units
 (survey_results): those follow the same anonymity rules with their n as respondents; where n
 is missing the publisher's own suppression stands and no significance test is made.
+
+A closed round is frozen as published (DESIGN.md, Anonymity): its groups are those of its own
+unit tree, as it was when data about its units was first loaded (survey_round_units, kept by
+metrics.imports), so that moving a unit later changes none of its figures.
 """
 
 from __future__ import annotations
@@ -18,11 +22,44 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics import anonymity, settings, store
+from metrics import anonymity, store
 from metrics.anonymity import ORGANISATION
 
-HOME_UNITS_SQL = """
-    SELECT u.unit_id, u.parent_id FROM units u JOIN organisations o USING (org_id) WHERE o.home
+# The unit tree of each chosen round: as it was when data about the round's units was first
+# loaded (survey_round_units, kept by metrics.imports), so that no later move changes a figure
+# of a closed round (DESIGN.md, Anonymity); a round with nothing of its units loaded yet (no
+# unit figures to move) follows today's units. `position` keeps the units' stored order.
+ROUND_UNITS_SQL = """
+    SELECT round_id, unit_id, parent_id, org_id, rowid AS position FROM survey_round_units
+    WHERE round_id IN (SELECT unnest($rounds::VARCHAR[]))
+    UNION ALL
+    SELECT r.round_id, u.unit_id, u.parent_id, u.org_id, u.rowid
+    FROM (SELECT DISTINCT unnest($rounds::VARCHAR[]) AS round_id) r CROSS JOIN units u
+    WHERE r.round_id NOT IN (SELECT round_id FROM survey_round_units)
+"""
+
+# Each round's home units with their parents in that round, in the units' stored order (which
+# complementary suppression follows where it has a choice, as it always has).
+ROUND_HOME_UNITS_SQL = f"""
+    SELECT t.round_id, t.unit_id, t.parent_id
+    FROM ({ROUND_UNITS_SQL}) t JOIN organisations o USING (org_id) WHERE o.home
+    ORDER BY t.round_id, t.position
+"""
+
+# Common table expressions for WITH RECURSIVE: tree (ROUND_UNITS_SQL), home_units (the
+# round's home units) and closure (every unit of a round paired with itself and each unit
+# below it in that round's tree: "a unit with all units below it").
+_ROUND_CLOSURE_CTES = f"""
+    tree AS ({ROUND_UNITS_SQL}),
+    home_units AS (
+        SELECT t.round_id, t.unit_id FROM tree t JOIN organisations o USING (org_id) WHERE o.home
+    ),
+    closure(round_id, ancestor_id, unit_id) AS (
+        SELECT round_id, unit_id, unit_id FROM tree
+        UNION ALL
+        SELECT c.round_id, c.ancestor_id, t.unit_id
+        FROM closure c JOIN tree t ON t.round_id = c.round_id AND t.parent_id = c.unit_id
+    )
 """
 
 # Every answer of the chosen rounds: `answer` as given, `value` after reversing, and whether
@@ -53,51 +90,54 @@ STORED_UNIT_SUMS_SQL = """
     SELECT * FROM survey_unit_sums WHERE round_id IN (SELECT unnest($rounds::VARCHAR[]))
 """
 
-# Every home group (a unit with all units below it, and the whole organisation as ALL).
+# Every home group (a unit with all units below it, and the whole organisation as ALL), on
+# each round's own tree.
 GROUP_SUMS_SQL = f"""
-    WITH unit_sums AS ({STORED_UNIT_SUMS_SQL}),
-    home_units AS ({HOME_UNITS_SQL})
+    WITH RECURSIVE {_ROUND_CLOSURE_CTES},
+    unit_sums AS ({STORED_UNIT_SUMS_SQL})
     SELECT s.round_id, c.ancestor_id AS group_id, s.indicator,
            sum(s.respondents) AS respondents, sum(s.answers) AS answers,
            sum(s.favourable) AS favourable, sum(s.value_sum) AS value_sum
-    FROM unit_sums s JOIN unit_closure c USING (unit_id)
-    WHERE c.ancestor_id IN (SELECT unit_id FROM home_units)
+    FROM unit_sums s JOIN closure c USING (round_id, unit_id)
+    JOIN home_units h ON h.round_id = c.round_id AND h.unit_id = c.ancestor_id
     GROUP BY ALL
     UNION ALL
     SELECT s.round_id, '{ORGANISATION}', s.indicator, sum(s.respondents), sum(s.answers),
            sum(s.favourable), sum(s.value_sum)
-    FROM unit_sums s JOIN home_units USING (unit_id)
+    FROM unit_sums s JOIN home_units USING (round_id, unit_id)
     GROUP BY ALL
 """
 
 # A vendor's indicator-level results for home units (or, by org_id, the whole organisation).
 PUBLISHED_SQL = f"""
+    WITH tree AS ({ROUND_UNITS_SQL})
     SELECT r.round_id, coalesce(r.unit_id, '{ORGANISATION}') AS group_id, r.indicator,
            r.n AS respondents, r.favourable_pct, r.mean, r.suppressed AS published_suppressed
     FROM survey_results r
-    LEFT JOIN units u ON u.unit_id = r.unit_id
+    LEFT JOIN tree u ON u.round_id = r.round_id AND u.unit_id = r.unit_id
     JOIN organisations o ON o.org_id = coalesce(u.org_id, r.org_id)
     WHERE o.home AND r.indicator IS NOT NULL
       AND r.round_id IN (SELECT unnest($rounds::VARCHAR[]))
 """
 
-# Per home group and item of one round: the answers by value as given, and the scored sums.
+# Per home group and item of one round (on its own tree): the answers by value as given, and
+# the scored sums.
 ITEM_SUMS_SQL = f"""
-    WITH unit_sums AS (
-        SELECT unit_id, item_id, answer, count(*) AS answers,
+    WITH RECURSIVE {_ROUND_CLOSURE_CTES},
+    unit_sums AS (
+        SELECT round_id, unit_id, item_id, answer, count(*) AS answers,
                count(*) FILTER (WHERE favourable) AS favourable, sum(value) AS value_sum
         FROM ({SCORED_ANSWERS_SQL}) GROUP BY ALL
-    ),
-    home_units AS ({HOME_UNITS_SQL})
+    )
     SELECT c.ancestor_id AS group_id, s.item_id, s.answer, sum(s.answers) AS answers,
            sum(s.favourable) AS favourable, sum(s.value_sum) AS value_sum
-    FROM unit_sums s JOIN unit_closure c USING (unit_id)
-    WHERE c.ancestor_id IN (SELECT unit_id FROM home_units)
+    FROM unit_sums s JOIN closure c USING (round_id, unit_id)
+    JOIN home_units h ON h.round_id = c.round_id AND h.unit_id = c.ancestor_id
     GROUP BY ALL
     UNION ALL
     SELECT '{ORGANISATION}', s.item_id, s.answer, sum(s.answers), sum(s.favourable),
            sum(s.value_sum)
-    FROM unit_sums s JOIN home_units USING (unit_id)
+    FROM unit_sums s JOIN home_units USING (round_id, unit_id)
     GROUP BY ALL
 """
 
@@ -144,9 +184,9 @@ def check_rounds(con, round_ids) -> None:
 def group_scores(con, *, round_ids) -> pd.DataFrame:
     """Every home group's score per round and indicator, anonymity applied.
 
-    One row per round, indicator and group (every home unit with the units below it, and the
-    whole organisation as ALL), for each round and indicator that has any data; rounds in the
-    order they closed.
+    One row per round, indicator and group (every home unit with the units below it in the
+    round's own unit tree, and the whole organisation as ALL), for each round and indicator
+    that has any data; rounds in the order they closed.
     Columns: round_id, group_id, indicator, respondents (people who answered at least one item
     of the indicator; <NA> where below_threshold, or where a publisher gave no n),
     favourable_pct (percent of answered items that were favourable), mean (of the answered
@@ -166,8 +206,8 @@ def group_scores(con, *, round_ids) -> pd.DataFrame:
     published["source"] = "published"
     pair = ["round_id", "indicator"]
     keep = ~pd.MultiIndex.from_frame(published[pair]).isin(pd.MultiIndex.from_frame(computed[pair]))
-    threshold = settings.load().min_respondents
-    parents = _group_parents(con)
+    threshold = anonymity.threshold()
+    parents = _group_parents(con, round_ids)
     scores = pd.concat(
         [
             _anonymised(computed, parents, threshold),
@@ -186,10 +226,13 @@ def group_scores(con, *, round_ids) -> pd.DataFrame:
 
 
 def _anonymised(frame: pd.DataFrame, parents: dict, threshold: int) -> pd.DataFrame:
-    """Each round and indicator's groups, completed to every home group, with suppression
-    decided per round and indicator."""
+    """Each round and indicator's groups, completed to every home group of the round's tree
+    (parents: round → group → parent), with suppression decided per round and indicator."""
     pairs = frame[["round_id", "indicator", "source"]].drop_duplicates()
-    grid = pairs.merge(pd.DataFrame({"group_id": list(parents)}), how="cross")
+    groups = pd.DataFrame(
+        [(r, g) for r, tree in parents.items() for g in tree], columns=["round_id", "group_id"]
+    )
+    grid = pairs.merge(groups, on="round_id")
     frame = grid.merge(frame, on=["round_id", "indicator", "source", "group_id"], how="left")
     # a group without answers has no respondents (known to be none); a publisher's gap is unknown
     respondents = frame["respondents"].astype("Float64")
@@ -199,10 +242,10 @@ def _anonymised(frame: pd.DataFrame, parents: dict, threshold: int) -> pd.DataFr
     counts = frame["respondents"].fillna(0).to_numpy()
     already = frame["published_suppressed"].astype("boolean").fillna(False).to_numpy(bool)
     suppressed = np.zeros(len(frame), dtype=bool)
-    for rows in frame.groupby(["round_id", "indicator"]).indices.values():
+    for (round_id, _), rows in frame.groupby(["round_id", "indicator"]).indices.items():
         known = {g: int(n) for g, n in zip(groups[rows], counts[rows], strict=True) if n > 0}
         hidden = anonymity.hidden_groups(
-            parents, known, threshold, also_hidden=groups[rows][already[rows]]
+            parents[round_id], known, threshold, also_hidden=groups[rows][already[rows]]
         )
         suppressed[rows] = [g in hidden for g in groups[rows]]
     frame["suppressed"] = suppressed
@@ -215,10 +258,17 @@ def _anonymised(frame: pd.DataFrame, parents: dict, threshold: int) -> pd.DataFr
     return frame
 
 
-def _group_parents(con) -> dict[str, str | None]:
-    frame = store.read(con, HOME_UNITS_SQL)
-    parents = {u: (p if p is not None else ORGANISATION) for u, p in frame.itertuples(index=False)}
-    parents[ORGANISATION] = None
+def _group_parents(con, round_ids) -> dict[str, dict[str, str | None]]:
+    """Each round's home groups, each with its parent group in the round's own tree."""
+    frame = store.read(con, ROUND_HOME_UNITS_SQL, {"rounds": list(round_ids)})
+    frame["parent_id"] = (
+        frame["parent_id"].astype(object).where(frame["parent_id"].notna(), ORGANISATION)
+    )
+    parents: dict[str, dict[str, str | None]] = {r: {} for r in round_ids}
+    for round_id, rows in frame.groupby("round_id", sort=False):
+        parents[round_id] = dict(zip(rows["unit_id"], rows["parent_id"], strict=True))
+    for tree in parents.values():
+        tree[ORGANISATION] = None
     return parents
 
 
@@ -281,20 +331,53 @@ def _flag(column: pd.Series) -> pd.Series:
     return column.astype("boolean").fillna(False).astype(bool)
 
 
-def latest_change(con, *, unit: str | None = None, up_to: date | None = None) -> pd.DataFrame:
-    """The change of each indicator between the two latest rounds closed by `up_to`.
+# The rounds (of those asked for) with a figure, shown or hidden, for one group: answers of
+# its respondents, or a vendor's result for it.
+ROUNDS_WITH_RESULTS_SQL = f"""
+    SELECT DISTINCT round_id FROM ({GROUP_SUMS_SQL})
+    WHERE group_id = $group AND respondents > 0
+    UNION
+    SELECT DISTINCT round_id FROM ({PUBLISHED_SQL}) WHERE group_id = $group
+"""
 
-    Columns: indicator, from_round, to_round, from_pct, to_pct, change_pp, change_rel_pct,
-    ci_low_pp, ci_high_pp, significant, suppressed; as change_between, for one group.
+
+def rounds_with_results(con, *, unit: str | None = None, up_to: date | None = None) -> list[str]:
+    """The home rounds with results for a group (a unit with the units below it; None: the
+    whole organisation) that closed by `up_to` (None: any day), oldest first.
+
+    A round has results for the group where any of its indicators has a figure for it, shown
+    or hidden (a hidden figure still says the round is there); benchmark rounds never count,
+    since only home units and the home organisation are read. The one rule for "the latest
+    rounds" that the overview, the unit page, the survey page, the benchmark page and
+    `report survey_change` share.
     """
     closed = rounds(con)
     if up_to is not None:
         closed = closed[closed["closed_on"].dt.date <= up_to]
+    params = {"rounds": list(closed["round_id"]), "group": unit or ORGANISATION}
+    found = set(store.read(con, ROUNDS_WITH_RESULTS_SQL, params)["round_id"])
+    return [r for r in closed["round_id"] if r in found]
+
+
+def latest_rounds(
+    con, *, unit: str | None = None, up_to: date | None = None
+) -> tuple[str, str] | None:
+    """(from_round, to_round): the group's two latest rounds_with_results, or None."""
+    found = rounds_with_results(con, unit=unit, up_to=up_to)
+    return (found[-2], found[-1]) if len(found) >= 2 else None
+
+
+def latest_change(con, *, unit: str | None = None, up_to: date | None = None) -> pd.DataFrame:
+    """The change of each indicator between the group's latest two rounds (latest_rounds).
+
+    Columns: indicator, from_round, to_round, from_pct, to_pct, change_pp, change_rel_pct,
+    ci_low_pp, ci_high_pp, significant, suppressed; as change_between, for one group.
+    """
     columns = CHANGE_COLUMNS[1:]
-    if len(closed) < 2:
+    pair = latest_rounds(con, unit=unit, up_to=up_to)
+    if pair is None:
         return pd.DataFrame(columns=columns)
-    from_round, to_round = closed["round_id"].iloc[-2], closed["round_id"].iloc[-1]
-    changes = change_between(con, from_round=from_round, to_round=to_round)
+    changes = change_between(con, from_round=pair[0], to_round=pair[1])
     return changes.loc[changes["group_id"] == (unit or ORGANISATION), columns].reset_index(
         drop=True
     )
@@ -305,9 +388,10 @@ def item_scores(con, *, round_id: str) -> pd.DataFrame:
 
     One row per group and item the group's respondents answered. Columns: round_id, group_id,
     indicator, item_id, text_fi, text_sv, text_en, scale_max, reverse, respondents (answers to
-    the item; <NA> where below_threshold), favourable_pct (percent), mean (after reversing),
-    suppressed, below_threshold, and answers_1 … answers_N (how many answered each value as
-    given, before reversing; N the largest scale; <NA> where suppressed or off the scale).
+    the item; <NA> where suppressed or below_threshold), favourable_pct (percent), mean (after
+    reversing), suppressed, below_threshold, and answers_1 … answers_N (how many answered each
+    value as given, before reversing; N the largest scale; <NA> where suppressed or off the
+    scale). Figures are on the round's own unit tree, as it was when its answers were loaded.
 
     A group is hidden at item level wherever its indicator is hidden, and further until no
     item's equations leak (metrics.anonymity); a group hidden for one item of an indicator is
@@ -333,13 +417,14 @@ def item_scores(con, *, round_id: str) -> pd.DataFrame:
     hidden = _item_hidden(con, frame, round_id)
     pairs = pd.MultiIndex.from_frame(frame[["indicator", "group_id"]])
     frame["suppressed"] = pairs.isin(list(hidden)) if hidden else False
-    threshold = settings.load().min_respondents
+    threshold = anonymity.threshold()
     frame["below_threshold"] = frame["answers"] < threshold
     frame[answer_columns] = frame[answer_columns].fillna(0).astype("Int64")
     for value, column in enumerate(answer_columns, start=1):
         frame.loc[frame["scale_max"] < value, column] = pd.NA
     frame.loc[frame["suppressed"], ["favourable_pct", "mean", *answer_columns]] = pd.NA
-    frame.loc[frame["below_threshold"], "respondents"] = pd.NA
+    # as in group_scores: a hidden group's count would give a neighbour's back by subtraction
+    frame.loc[frame["suppressed"] | frame["below_threshold"], "respondents"] = pd.NA
     frame["round_id"] = round_id
     columns = ["round_id", "group_id", *items.columns, "respondents", "favourable_pct", "mean",
                "suppressed", "below_threshold", *answer_columns]  # fmt: skip
@@ -348,8 +433,8 @@ def item_scores(con, *, round_id: str) -> pd.DataFrame:
 
 def _item_hidden(con, frame: pd.DataFrame, round_id: str) -> set[tuple[str, str]]:
     """(indicator, group) pairs hidden at item level: a fixed point over the indicator's items."""
-    threshold = settings.load().min_respondents
-    parents = _group_parents(con)
+    threshold = anonymity.threshold()
+    parents = _group_parents(con, [round_id])[round_id]
     indicators = group_scores(con, round_ids=[round_id])
     hidden = set()
     for indicator, items in frame.groupby("indicator"):
@@ -381,7 +466,7 @@ def scores_report(con, *, round_id: str | None = None) -> pd.DataFrame:
     if round_id is not None:
         check_rounds(con, [round_id])
     scores = group_scores(con, round_ids=[round_id] if round_id else order)
-    threshold = settings.load().min_respondents
+    threshold = anonymity.threshold()
     respondents = scores["respondents"].astype(object).where(scores["respondents"].notna(), "")
     respondents[scores["below_threshold"]] = f"< {threshold}"
     report = scores.assign(
@@ -395,14 +480,20 @@ def scores_report(con, *, round_id: str | None = None) -> pd.DataFrame:
 
 
 def change_report(con, *, from_round: str | None, to_round: str | None) -> pd.DataFrame:
-    """`report survey_change`: change_between as the command line prints it.
+    """`report survey_change`: change_between as the command line prints it; without rounds,
+    between the whole organisation's latest two (latest_rounds).
 
     Columns: unit_id (ALL for the whole organisation), indicator, from_pct, to_pct (percent),
     change_pp (percentage points), change_rel_pct (relative percent), ci_low_pp, ci_high_pp,
     significant, suppressed.
     """
-    if not from_round or not to_round:
-        raise ValueError("survey_change needs both --from ROUND and --to ROUND")
+    if bool(from_round) != bool(to_round):
+        raise ValueError("survey_change needs both --from ROUND and --to ROUND, or neither")
+    if not from_round:
+        pair = latest_rounds(con)
+        if pair is None:
+            raise ValueError("survey_change needs two home survey rounds with results")
+        from_round, to_round = pair
     changes = change_between(con, from_round=from_round, to_round=to_round)
     changes = changes.assign(
         unit_id=changes["group_id"], not_whole=changes["group_id"] != ORGANISATION

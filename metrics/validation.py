@@ -28,6 +28,9 @@ SUPPRESSION_MARKS = re.compile(r"^(n\s*<\s*\d+|-|–|\*|\.\.|x)$", re.IGNORECASE
 _SPACES = r"[\s\u00a0\u202f]"
 _ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}( 00:00:00)?$")
 _FINNISH_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
+# Control characters: C0 but tab, line feed and carriage return; DEL; C1. None shows as text,
+# and a spreadsheet cannot hold most of them (an XLSX download of a cell with a NUL fails).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TRUE = {"true", "1", "yes", "y", "x", "kyllä", "k", "tosi", "ja", "sant"}
 _FALSE = {"false", "0", "no", "n", "ei", "epätosi", "nej", "falskt"}
 # Dates that plan ahead and so may lie in the future; every other date records what happened.
@@ -77,6 +80,14 @@ class ImportRejected(Exception):
         if rest > 0:
             lines.append(f"  … and {rest} more problem(s)")
         return "\n".join(lines)
+
+
+def clean_text(text):
+    """Free text without control characters (CONTROL_CHARACTERS), as it is stored: a string, or
+    a Series of them. Every file's text cells pass here, and so does the idea form."""
+    if isinstance(text, pd.Series):
+        return text.str.replace(CONTROL_CHARACTERS.pattern, "", regex=True)
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 def _parse(column: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series, str]:
@@ -196,6 +207,8 @@ def validate(
         if column.name not in frame.columns:
             continue
         raw = frame[column.name].astype(str)
+        if column.type in ("id", "text"):
+            raw = clean_text(raw)
         values, bad, reason = _parse(column, raw)
         check.flag(bad, column.name, reason)
         if column.required:

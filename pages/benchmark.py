@@ -11,6 +11,7 @@ from ui import benchmark_view as view
 from ui.data import cached
 from ui.i18n import t
 from ui.survey_view import indicator
+from ui.text import plain
 
 nav.require_router()
 access.require("benchmark")
@@ -41,7 +42,7 @@ else:
         t(
             "benchmark.paired",
             benchmark_closed=i18n.day(paired["closed_on"].date()),
-            home=paired["home_round_name"],
+            home=plain(paired["home_round_name"]),
             home_closed=i18n.day(paired["home_closed_on"].date()),
             days=i18n.number(abs(paired["days_apart"])),
         )
@@ -54,7 +55,8 @@ home = cached(benchmark.home_organisation)
 
 for row, column in zip(figures.itertuples(), st.columns(max(len(figures), 1)), strict=False):
     with column:
-        st.metric(indicator(row.indicator), view.home_pct(row), delta=view.home_change(row))
+        label = plain(indicator(row.indicator))  # an unknown indicator is its data slug
+        st.metric(label, view.home_pct(row), delta=view.home_change(row))
         for line in view.notes(row):
             st.caption(line)
 

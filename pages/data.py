@@ -35,11 +35,12 @@ def load_a_file() -> None:
     )
     if uploaded is None:
         view.forget_check()
+        view.forget_upload()
         return
     data, name = uploaded.getvalue(), uploaded.name
-    sheets = view.sheets(data, name)
+    sheets = view.upload_sheets(uploaded)  # read once per upload, not on every rerun
     sheet = st.selectbox(t("data.sheet"), sheets) if len(sheets) > 1 else None
-    headers = tuple(imports.read_header(data, name, sheet))
+    headers = view.upload_header(uploaded, sheet)
     kind, preset = st.selectbox(
         t("data.kind"),
         view.choices(cached(imports.recognise, headers=headers)),
@@ -134,7 +135,7 @@ with backup_tab:
                 store.restore(root / chosen)
         except Exception as error:  # a restore that fails changes nothing; say why
             st.error(t("data.restore.failed"))
-            st.text(str(error))
+            st.text(view.restore_problem(error))
         else:
             view.after_restore()
             st.session_state["data_restored"] = True

@@ -2,8 +2,12 @@
 
 The form keeps an idempotency token in session state: sending again (a double click, a
 rerun) finds the idea the token already created instead of making a second one.
+Signed in, a named idea is recorded as the signed-in person (no name is typed), and their
+sends count towards the daily limit; in the demo the name is typed. A send that fails keeps
+the text in the form and says the idea was not saved.
 """
 
+import logging
 import uuid
 
 import streamlit as st
@@ -14,9 +18,11 @@ from ui import access, i18n, nav
 from ui import ideas_view as view
 from ui.data import cached, connection
 from ui.i18n import t
+from ui.text import plain
 
 nav.require_router()
-access.require("idea_form")
+user = access.require("idea_form")
+sender = None if user.demo else user.email  # the verified e-mail of the signed-in visitor
 
 tree = cached(units.units)
 if tree.empty:
@@ -63,7 +69,11 @@ else:
             [True, False],
             format_func=lambda a: t("form.anonymous" if a else "form.named"),
         )
-        identity = st.text_input(t("form.field.identity"), help=t("form.identity_help"))
+        if sender is None:
+            identity = st.text_input(t("form.field.identity"), help=t("form.identity_help"))
+        else:
+            identity = None
+            st.caption(t("form.signed_in_identity"))
         send = st.form_submit_button(t("form.send"), type="primary")
     if send:
         try:
@@ -76,9 +86,13 @@ else:
                 unit_id=unit_id,
                 anonymous=anonymous,
                 identity=identity,
+                sender=sender,
             )
         except idea_actions.IdeaInvalid as invalid:
             st.error("\n".join(f"- {view.problem_text(p)}" for p in invalid.problems))
+        except Exception:  # the store refused it (conflicts beyond retrying, a full disk …)
+            logging.getLogger(__name__).exception("an idea could not be saved")
+            st.error(t("form.not_saved"))  # the widgets keep what was typed
         else:
             st.session_state["idea_form_sent"] = done.idea_id
             st.rerun()
@@ -88,7 +102,7 @@ number = st.text_input(t("form.lookup_number"), value=sent or "", placeholder="I
 if number.strip():
     found = cached(ideas.idea, idea_id=number.strip())
     if found.empty:
-        st.warning(t("form.lookup_missing", number=number.strip()))
+        st.warning(t("form.lookup_missing", number=plain(number.strip())))
     else:
         idea = found.iloc[0]
         st.text(f"{idea['idea_id']} · {idea['title']}")
@@ -99,4 +113,4 @@ if number.strip():
             table = view.history_table(history, public=True)
             st.dataframe(table, hide_index=True, width="stretch")
         if idea["status"] == "merged":
-            st.caption(t("form.lookup_merged", target=idea["merged_into"]))
+            st.caption(t("form.lookup_merged", target=plain(idea["merged_into"])))

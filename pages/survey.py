@@ -5,26 +5,31 @@ figure the anonymity rules forbid; this page writes what it is given."""
 import pandas as pd
 import streamlit as st
 
-from metrics import settings, survey, units
+from metrics import anonymity, survey, units
 from metrics.anonymity import ORGANISATION
 from ui import access, filters, i18n, nav
 from ui import survey_view as view
 from ui.data import cached
 from ui.i18n import t
+from ui.text import plain
 
 nav.require_router()
 user = access.require("survey")
 
+period = filters.period()
+chosen_unit = filters.unit(user.units)
+group = chosen_unit or ORGANISATION
 rounds = cached(survey.rounds)
 scores = cached(survey.group_scores, round_ids=tuple(rounds["round_id"]))
-present = set(scores["round_id"].unique())
-order = [r for r in rounds["round_id"] if r in present]  # the rounds with results
+# the group's home rounds with results; the change opens on the latest two closed by the
+# period's end (survey.latest_rounds, the rule every page shares)
+order = cached(survey.rounds_with_results, unit=chosen_unit)
+latest = cached(survey.latest_rounds, unit=chosen_unit, up_to=period.end)
 if not order:
     st.info(t("survey.no_rounds"))
     st.stop()
 
-group = filters.unit(user.units) or ORGANISATION
-threshold = settings.load().min_respondents
+threshold = anonymity.threshold()
 round_names = dict(zip(rounds["round_id"], rounds["name"], strict=True))
 tree = cached(units.units)
 names = {ORGANISATION: t("sidebar.unit.all"), **tree.set_index("unit_id")["name"].to_dict()}
@@ -42,7 +47,7 @@ def respondents(row) -> str:
 
 
 st.title(t("survey.title"))
-st.caption(t("survey.intro", unit=names.get(group, group), threshold=threshold))
+st.caption(t("survey.intro", unit=plain(names.get(group, group)), threshold=threshold))
 
 st.subheader(t("survey.by_round"))
 mine = scores[scores["group_id"] == group].assign(
@@ -70,17 +75,24 @@ if len(order) < 2:
     st.info(t("survey.one_round"))
     st.stop()
 left, right = st.columns(2)
+from_default, to_default = latest or (order[-2], order[-1])
 first = left.selectbox(
-    t("survey.from"), order[:-1], index=len(order) - 2, format_func=round_names.get
+    t("survey.from"), order[:-1], index=order.index(from_default), format_func=round_names.get
 )
 later = order[order.index(first) + 1 :]
-last = right.selectbox(t("survey.to"), later, index=len(later) - 1, format_func=round_names.get)
+last = right.selectbox(
+    t("survey.to"),
+    later,
+    index=later.index(to_default) if to_default in later else len(later) - 1,
+    format_func=round_names.get,
+)
 changes = cached(survey.change_between, from_round=first, to_round=last)
 own = changes[changes["group_id"] == group]
 for row, column in zip(own.itertuples(), st.columns(max(len(own), 1)), strict=False):
     with column:
         delta = None if pd.isna(row.change_pp) else i18n.points(row.change_pp)
-        st.metric(view.indicator(row.indicator), view.pct(row, "to_pct"), delta=delta, border=True)
+        label = plain(view.indicator(row.indicator))  # an unknown indicator is its data slug
+        st.metric(label, view.pct(row, "to_pct"), delta=delta, border=True)
         st.caption(view.verdict(row))
 with st.expander(t("survey.change_table")):
     view.table(
@@ -97,7 +109,7 @@ with st.expander(t("survey.change_table")):
         },
     )
 
-st.subheader(t("survey.heatmap", round=round_names[last]))
+st.subheader(t("survey.heatmap", round=plain(round_names[last])))
 st.caption(t("survey.heatmap_note"))
 cells = tree_order(scores[(scores["round_id"] == last) & scores["group_id"].isin(below)])
 cells = cells.assign(
@@ -113,7 +125,7 @@ with st.expander(t("table.show")):
     grid = grid.reindex([names[g] for g in below]).rename_axis(index=t("survey.col.unit"))
     st.dataframe(grid.rename_axis(columns=None), width="stretch")
 
-st.subheader(t("survey.items", round=round_names[last]))
+st.subheader(t("survey.items", round=plain(round_names[last])))
 items = cached(survey.item_scores, round_id=last)
 items = items[items["group_id"] == group]
 chosen = st.selectbox(

@@ -11,6 +11,7 @@ from ui import access, filters, i18n, nav
 from ui import ideas_view as view
 from ui.data import cached, connection, require_data
 from ui.i18n import t
+from ui.text import plain
 
 nav.require_router()
 user = access.require("triage")
@@ -50,16 +51,16 @@ typed = st.text_input(t("triage.number"))
 idea_id = typed.strip() or picked
 done = st.session_state.pop("triage_done", None)
 if done:
-    st.success(t("triage.saved", number=done[0], status=view.status_label(done[1])))
+    st.success(t("triage.saved", number=plain(done[0]), status=view.status_label(done[1])))
 if not idea_id:
     st.stop()
 
 found = cached(ideas.idea, idea_id=idea_id, unit=unit)
 if found.empty:
-    st.warning(t("triage.not_in_scope", number=idea_id))
+    st.warning(t("triage.not_in_scope", number=plain(idea_id)))
     st.stop()
 idea = found.iloc[0]
-st.subheader(idea["idea_id"])
+st.subheader(plain(idea["idea_id"]))
 st.text(idea["title"])
 if isinstance(idea["description"], str):
     st.text(idea["description"])
@@ -68,7 +69,7 @@ st.caption(
     t(
         "triage.now",
         status=view.status_label(idea["status"]),
-        unit=idea["unit_name"],
+        unit=plain(idea["unit_name"]),
         day=i18n.day(idea["submitted_on"].date()),
         allowed=", ".join(view.status_label(s) for s in allowed) or t("triage.final"),
     )
@@ -91,7 +92,8 @@ with st.form(f"triage_{idea['idea_id']}"):
     save = st.form_submit_button(t("triage.save"), type="primary")
 if save:
     st.session_state["triage_who"] = who
-    change = dict(idea_id=idea["idea_id"], who=who, note=note)
+    # both ideas of a change or merge must be in the visitor's units (None: every unit)
+    change = dict(idea_id=idea["idea_id"], who=who, note=note, units=user.units)
     try:
         if to_status == "merged":
             idea_actions.merge(connection(), into=into, **change)

@@ -108,17 +108,22 @@ def streamlit_server(
     *,
     db_path: Path,
     app: str = "app.py",
-    env: dict[str, str] | None = None,
+    env: dict[str, str | None] | None = None,
     timeout_s: float = 60.0,
 ) -> Iterator[Server]:
-    """Run `streamlit run app` on a free loopback port, POHINA_DB=db_path, for the block."""
+    """Run `streamlit run app` on a free loopback port, POHINA_DB=db_path, for the block.
+
+    The app is the demo (POHINA_AUTH=none) unless `env` says otherwise; a None in `env` leaves
+    that variable out of the server's environment."""
     port = free_port()
     server_env = {
         **os.environ,
         "POHINA_DB": str(db_path),
+        "POHINA_AUTH": "none",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         **(env or {}),
     }
+    server_env = {name: value for name, value in server_env.items() if value is not None}
     command = [
         sys.executable, "-m", "streamlit", "run", app,
         "--server.headless", "true",

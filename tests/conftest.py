@@ -5,10 +5,49 @@ from __future__ import annotations
 import shutil
 
 import pytest
+import streamlit as st
+from streamlit import config
 
 from metrics import store
 from metrics.imports import import_file
 from tests.fixtures import ROLES, TODAY, build_fixture_city
+
+
+@pytest.fixture(autouse=True)
+def demo_mode(monkeypatch):
+    """The app runs without a login only when POHINA_AUTH=none is set (`make run` sets it), so
+    tests that open the app set it too; tests of the login set `oidc`, or unset it."""
+    monkeypatch.setenv("POHINA_AUTH", "none")
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_error(caplog):
+    """A page that fails shows a friendly message (ui/nav.py guarded()), which AppTest's
+    `app.exception` does not see: fail the test on the error's log line instead. A test that
+    expects one clears the log (caplog.clear())."""
+    yield
+    errors = [r for r in caplog.get_records("call") if r.name == "pohina" and r.exc_info]
+    if errors:
+        pytest.fail(f"the app logged an unexpected error:\n{caplog.text}", pytrace=False)
+
+
+@pytest.fixture
+def streamlit_secrets(tmp_path):
+    """Point Streamlit at a secrets.toml of the test's own, as STREAMLIT_SECRETS_FILES does for a
+    server: `streamlit_secrets(text)` writes it and returns its path. Afterwards Streamlit reads
+    its usual files again and forgets the keys the file put into the environment."""
+    saved = config.get_option("secrets.files")
+
+    def use(text: str):
+        path = tmp_path / "secrets.toml"
+        path.write_text(text, encoding="utf-8")
+        st.secrets._reset()  # parsed again on next use; no public way to say so
+        config.set_option("secrets.files", [str(path)])
+        return path
+
+    yield use
+    st.secrets._reset()
+    config.set_option("secrets.files", saved)
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from metrics import access, ideas, store
 from metrics.imports import import_file
 from tests.fixtures import ROLES
 from tests.test_access import write
+from tests.test_access_setup import AUTH
 from tests.test_pages import ROOT
 
 STEERING = "johto@testikaupunki.fi"
@@ -56,7 +57,8 @@ def own_city(city, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def login_on(monkeypatch, tmp_path):
+def login_on(monkeypatch, tmp_path, streamlit_secrets):
+    streamlit_secrets(AUTH)  # a complete [auth] section: without one the app stays closed
     monkeypatch.setenv("POHINA_AUTH", "oidc")
     monkeypatch.setenv("POHINA_PSEUDONYM_KEY", "a-test-key-that-is-long-enough")
     settings = tmp_path / "settings.toml"
@@ -180,9 +182,10 @@ def test_unit_head_cannot_open_other_unit(city, monkeypatch, page):
 def test_unit_head_with_a_link_sees_exactly_their_unit(city, monkeypatch):
     app = open_as(city, monkeypatch, HEAD_S1, "unit", unit="U1", period="2026-Q3")
     assert titles(app) == ["Yksikön sivu"] and app.header[0].value == "Viestintä"
-    # U1's Q3 ideas: I1 (implemented) and I2 (rejected): two sent, two decided, one implemented.
+    # U1's Q3: I1 and I2 sent, both decided in Q3 (I1 implemented 1.8., I2 rejected).
     figures = {m.label: m.value for m in app.metric}
-    assert [figures[k] for k in ("Lähetetyt ideat", "Ratkaistu", "Toteutettu")] == ["2", "2", "1"]
+    labels = ("Lähetetyt ideat", "Päätetyt ideat", "Toteutetut ideat")
+    assert [figures[k] for k in labels] == ["2", "2", "1"]
     # the picker offers S1 and the units below it, nothing else, and no whole organisation
     picker = by_label(app.main.selectbox, "Organisaatio")
     assert picker.options == ["Sektori A", "\u00a0\u00a0Kirjasto", "\u00a0\u00a0Viestintä"]
@@ -232,7 +235,9 @@ def test_a_signed_out_visitor_sees_only_the_login(city, monkeypatch, page):
     app = open_as(city, monkeypatch, None, page, unit="S1")
     assert [b.label for b in app.button] == ["Kirjaudu sisään"]
     assert titles(app) == ["Pöhinä"]
-    assert len(app._registered_pages) == 1 and not registered(app)  # the login, nothing else
+    # the login, nothing else: no page script, only the login at each page's address
+    addresses = {p["url_pathname"] for p in app._registered_pages.values()}
+    assert not registered(app) and addresses == {"", *access.PAGES}
     assert not app.metric and not app.dataframe and not app.sidebar.selectbox[1:]
 
 
@@ -262,7 +267,8 @@ def test_a_misspelt_auth_mode_keeps_the_app_closed(city, monkeypatch):
     assert not registered(app) and not app.metric
 
 
-def test_login_without_auth_settings_says_what_is_missing(city, monkeypatch):
+def test_login_without_auth_settings_says_what_is_missing(city, monkeypatch, streamlit_secrets):
+    streamlit_secrets("")  # no [auth] section (tests/test_access_setup.py has the other cases)
     monkeypatch.setenv("POHINA_DB", str(city))
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     app.user = {"email": ADMIN}  # no is_logged_in: st.user has it only with [auth] configured

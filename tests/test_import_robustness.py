@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from metrics import exports, imports, store
+from metrics import exports, idea_actions, imports, store
 from metrics.cli import format_table
 from metrics.imports import ImportRejected, check_file, commit
 from tests.fixtures import TODAY, load, write
@@ -166,6 +166,60 @@ def test_a_formula_looking_cell_is_stored_as_text_and_written_out_safely(city, t
     report = pd.read_csv(io.StringIO(printed), dtype=str)
     assert report["name"].tolist() == ["'" + f for f in FORMULAS]
     assert report["value"].tolist() == ["-1.5"] * 4
+
+
+# Control characters an HR system or a paste from Word leaves in free text: a NUL, a vertical
+# tab (Word's line break), an escape sequence, DEL and a C1 character. Tab, line feed and
+# carriage return stay.
+DIRTY_TITLE = "Kahvi\x00kone\x0b uusiksi\x1b[1m\x7f\x85"
+DIRTY_DESCRIPTION = "Rivi 1\nRivi 2\x0c\tsarkain\x01"
+
+
+def assert_xlsx_download_holds(con, titles: list[str]) -> None:
+    """The ideas download as XLSX (which refuses a cell with a NUL) and shows these titles."""
+    ideas = exports.current_data(con, kind="ideas")
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx_bytes(ideas))).active
+    column = [c.value for c in sheet[1]].index("title")
+    assert set(titles) <= {r[column].value for r in sheet.iter_rows(min_row=2)}
+
+
+def test_control_characters_in_a_csv_are_removed_on_input(city, tmp_path):
+    description = DIRTY_DESCRIPTION.replace("\n", "\r\n")
+    path = write(
+        tmp_path,
+        "i.csv",
+        f'{IDEAS_HEADER},description\nC1,U1,2026-09-03,{DIRTY_TITLE},new,"{description}"\n',
+    )
+    load(city, "ideas", path)
+    row = idea(city, "C1")
+    assert (row["title"], row["description"]) == (
+        "Kahvikone uusiksi[1m",
+        "Rivi 1\r\nRivi 2\tsarkain",
+    )
+    assert_xlsx_download_holds(city, ["Kahvikone uusiksi[1m"])
+
+
+def test_control_characters_excel_escapes_in_a_workbook_are_removed_on_input(city, tmp_path):
+    """XML cannot hold them, so Excel writes a NUL as _x0000_ and a vertical tab as _x000B_."""
+    book = openpyxl.Workbook()
+    book.active.append(IDEAS_HEADER.split(","))
+    book.active.append(["X1", "U1", "2026-09-03", "Kahvi_x0000_kone_x000B_ uusiksi", "new"])
+    book.save(tmp_path / "ideas.xlsx")
+    load(city, "ideas", tmp_path / "ideas.xlsx")
+    assert idea(city, "X1")["title"] == "Kahvikone uusiksi"
+    assert_xlsx_download_holds(city, ["Kahvikone uusiksi"])
+
+
+def test_control_characters_sent_through_the_idea_form_are_removed(city):
+    sent = idea_actions.submit_idea(
+        city, token="t-control", title=DIRTY_TITLE, unit_id="U1", description=DIRTY_DESCRIPTION
+    )
+    row = idea(city, sent.idea_id)
+    assert (row["title"], row["description"]) == (
+        "Kahvikone uusiksi[1m",
+        "Rivi 1\nRivi 2\tsarkain",
+    )
+    assert_xlsx_download_holds(city, ["Kahvikone uusiksi[1m"])
 
 
 # ------------------------------------------------------------------- files that are not CSV

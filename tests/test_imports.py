@@ -130,15 +130,17 @@ def test_survey_answers_are_checked_against_catalogue_and_scale(writable_city, t
     assert snapshot(writable_city) == before
 
 
-def test_survey_responses_reimport_replaces_that_round_and_unit(writable_city, tmp_path):
+def test_survey_responses_reimport_with_replace_round_replaces_that_round(writable_city, tmp_path):
+    # a loaded round is loaded again only as a correction (tests/test_frozen_rounds.py)
     path = write(tmp_path, "r.csv", "round_id,unit_id,SAT1\nR2,U1,5\nR2,U1,4\n")
-    load(writable_city, "survey_responses", path)
+    load(writable_city, "survey_responses", path, replace_round=True)
     counts = store.read(
         writable_city,
         "SELECT round_id, unit_id, count(DISTINCT respondent) AS n FROM survey_answers"
-        " WHERE unit_id = 'U1' GROUP BY ALL ORDER BY round_id",
+        " GROUP BY ALL ORDER BY round_id, unit_id",
     )
-    assert counts["n"].tolist() == [6, 2]
+    assert counts.loc[counts["unit_id"] == "U1", "n"].tolist() == [6, 2]
+    assert counts.loc[counts["round_id"] == "R2", "unit_id"].tolist() == ["U1"]
 
 
 def test_survey_results_store_suppression_marks_as_suppressed(writable_city, tmp_path):

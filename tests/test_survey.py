@@ -343,6 +343,28 @@ def test_no_hidden_item_figure_can_be_recovered(made, round_id):
     assert items.loc[items["suppressed"], ["answers_1", "answers_5"]].isna().all().all()
 
 
+@pytest.mark.parametrize("round_id", ["R1", "R2"])
+def test_item_table_hides_the_count_of_a_group_hidden_to_protect_a_neighbour(made, round_id):
+    # F (6 respondents) is hidden beside E (3): its count would give E's back by subtraction
+    # from Q, just as its score would.
+    con, _, _ = made
+    items = survey.item_scores(con, round_id=round_id)
+    complements = items[items["suppressed"] & ~items["below_threshold"]]
+    assert "F" in set(complements["group_id"])
+    assert complements["respondents"].isna().all()
+    assert items.loc[~items["suppressed"], "respondents"].notna().all()
+
+
+def test_page_item_table_writes_no_count_for_a_group_hidden_to_protect_a_neighbour(
+    made, monkeypatch
+):
+    _, path, _ = made
+    app = open_survey(path, monkeypatch, unit="F")
+    items = app.dataframe[-1].value
+    assert set(items["Myönteisiä, %"]) == {"piilotettu"}
+    assert set(items["Vastaajia"]) == {"–"}  # not 6, nor any other count
+
+
 # ------------------------------------------------------------------ vendor results
 
 

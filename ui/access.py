@@ -4,7 +4,9 @@ The auth mode is POHINA_AUTH (the environment, or a root-level key of .streamlit
 - `none`: a local demo. Everyone is the demo visitor, sees every page, and a banner says so.
 - `oidc`: st.login against the city's identity provider (the [auth] section of secrets.toml).
   The e-mail the provider gives is looked up in the role table (metrics.access).
-Any other value stops the app rather than open it to everyone.
+Anything else fails closed: unset, empty or misspelt, a secrets.toml that cannot be read, or
+`oidc` without a complete [auth] section or a pseudonym key. The visitor then sees only a "not
+configured" page naming the problem (`setup()`), and the server's log says the same at ERROR.
 
 app.py calls `gate()` before it registers pages: a visitor who is signed out sees only the login
 button, one who is signed in but not in the role table a polite refusal saying whom to ask.
@@ -17,9 +19,12 @@ is what st.user reads; there is no test switch here.
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NoReturn
 
 import streamlit as st
@@ -29,6 +34,11 @@ from ui.data import cached
 from ui.i18n import t
 
 MODES = ("none", "oidc")
+# What st.login() needs of the [auth] section (Streamlit's default provider: the client's keys
+# at the top of [auth], or in [auth.default]).
+AUTH_KEYS = ("redirect_uri", "cookie_secret")
+PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+LOG = logging.getLogger("pohina.access")
 # e-mail claims in the order they are tried: providers differ (Entra ID may give only a UPN)
 EMAIL_CLAIMS = ("email", "preferred_username", "upn")
 
@@ -62,12 +72,100 @@ class Visitor:
 DEMO = Visitor(role="admin", demo=True)
 
 
-def mode() -> str:
-    """POHINA_AUTH from the environment, else from secrets.toml; `none` when neither says."""
+@dataclass(frozen=True)
+class Setup:
+    """The login as configured. mode None: not configured, and `problem` (a key of
+    ui/locales/access.toml, filled in with `details`) says why; `file` is for the log only."""
+
+    mode: str | None
+    problem: str = ""
+    details: dict[str, str] = field(default_factory=dict)
+    file: str = ""
+
+    def explain(self, lang: str | None = None) -> str:
+        return t(self.problem, lang, **self.details)
+
+
+def setup() -> Setup:
+    """POHINA_AUTH from the environment, else a root-level key of secrets.toml (Streamlit copies
+    those into the environment when it reads the file), checked: only `none` and a complete
+    `oidc` open the app."""
+    unreadable = _unreadable_secrets()
+    if unreadable is not None:
+        path, error = unreadable
+        return Setup(None, "access.setup.secrets_unreadable", {"error": error}, file=path)
     value = os.environ.get("POHINA_AUTH")
     if value is None and st.secrets.load_if_toml_exists():
         value = st.secrets.get("POHINA_AUTH")
-    return str(value or "none").strip().lower()
+    if value is None:
+        section = _section_holding("POHINA_AUTH")
+        if section is not None:
+            return Setup(None, "access.setup.misplaced", {"section": section})
+        return Setup(None, "access.setup.unset")
+    chosen = str(value).strip().lower()
+    if not chosen:
+        return Setup(None, "access.setup.empty")
+    if chosen not in MODES:
+        return Setup(None, "access.bad_mode", {"mode": chosen})
+    if chosen == "oidc":
+        missing = _auth_missing()
+        if missing is None:
+            return Setup(None, "access.not_configured")
+        if missing:
+            return Setup(None, "access.setup.auth_incomplete", {"keys": ", ".join(missing)})
+        if not pseudonym_key_set():
+            return Setup(None, "access.no_pseudonym_key")
+    return Setup(chosen)
+
+
+def mode() -> str | None:
+    """`none` or `oidc`; None when the login is not configured (setup() says why)."""
+    return setup().mode
+
+
+def _unreadable_secrets() -> tuple[str, str] | None:
+    """The first secrets.toml Streamlit would read that cannot be read, and why (the parser's
+    words, which quote no value; for a file it may not open, the reason without the path).
+    Streamlit itself only logs such a file at start and carries on as if there were none."""
+    for name in st.get_option("secrets.files"):
+        path = Path(name).expanduser()
+        if path.suffix != ".toml" or not path.exists():
+            continue
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            return str(path), str(error)
+        except UnicodeDecodeError:
+            return str(path), "not UTF-8 text"
+        except OSError as error:
+            return str(path), error.strerror or type(error).__name__
+    return None
+
+
+def _section_holding(key: str) -> str | None:
+    """The secrets.toml section that holds `key` where it belongs at the top, if one does."""
+    if not st.secrets.load_if_toml_exists():
+        return None
+    for name, value in st.secrets.items():
+        if isinstance(value, Mapping) and key in value:
+            return name
+    return None
+
+
+def _auth_missing() -> list[str] | None:
+    """The keys st.login needs that the [auth] section lacks, or still has as the example's
+    placeholder (`REPLACE-…`); None when there is no [auth] section at all."""
+    auth = st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None
+    if not isinstance(auth, Mapping):
+        return None
+    provider = auth.get("default")
+    provider = provider if isinstance(provider, Mapping) else auth
+    given = {key: auth.get(key) for key in AUTH_KEYS} | {k: provider.get(k) for k in PROVIDER_KEYS}
+    return [
+        key
+        for key, value in given.items()
+        if not str(value or "").strip() or str(value).startswith("REPLACE-")
+    ]
 
 
 def pseudonym_key_set() -> bool:
@@ -116,16 +214,14 @@ def visitor() -> Visitor:
 def gate() -> Visitor:
     """app.py's door: the demo banner, or the login, or a refusal (and nothing else), or the
     signed-in visitor with their name and a log-out button in the sidebar."""
-    chosen = mode()
-    if chosen not in MODES:
-        _only(lambda: st.error(t("access.bad_mode", mode=chosen)), "access.problem")
-    if chosen == "none":
+    found = setup()
+    if found.mode is None:
+        _not_configured(found)
+    if found.mode == "none":
         st.sidebar.warning(t("auth.none_banner"), icon=":material/lock_open:")
         return DEMO
-    if not pseudonym_key_set():
-        _only(lambda: st.error(t("access.no_pseudonym_key")), "access.problem")
     if "is_logged_in" not in _claims():  # st.user has it only when [auth] is configured
-        _only(lambda: st.error(t("access.not_configured")), "access.problem")
+        _not_configured(Setup(None, "access.not_configured"))
     who = visitor()
     if not who.signed_in:
         _only(_login, "access.login_title")
@@ -137,9 +233,30 @@ def gate() -> Visitor:
     return who
 
 
+def _not_configured(found: Setup) -> NoReturn:
+    """The not-configured page, naming the problem for the administrator, and nothing else."""
+    where = f" ({found.file})" if found.file else ""
+    LOG.error("Pöhinä is closed, not configured: %s%s", found.explain("en"), where)
+
+    def page() -> None:
+        st.title(t("access.setup.title"))
+        st.error(found.explain())
+        st.caption(t("access.setup.admin"))
+
+    _only(page, "access.setup.title")
+
+
 def _only(page: Callable[[], object], title: str) -> NoReturn:
-    """Register this one page and nothing else, so no other page can be reached, and stop."""
-    st.navigation([st.Page(page, title=t(title), url_path="access")], position="hidden").run()
+    """Register this one page and nothing else, so no other page can be reached, and stop.
+
+    The page also answers, hidden, at every page's address: a link to a page shows the login or
+    the refusal there, where Streamlit would first say "Page not found" and change the address.
+    Each of them runs this same function; no page script is registered."""
+    gate = [st.Page(page, title=t(title), url_path="access", default=True)]
+    gate += [
+        st.Page(page, title=t(title), url_path=name, visibility="hidden") for name in access.PAGES
+    ]
+    st.navigation(gate, position="hidden").run()
     st.stop()
 
 

@@ -11,7 +11,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from metrics import imports, presets
+from metrics import backups, imports, presets
 from metrics.validation import MAX_ERRORS_SHOWN, ImportRejected
 from ui import i18n
 from ui.data import connection
@@ -19,6 +19,7 @@ from ui.i18n import t
 
 ROUND_KINDS = ("survey_responses", "survey_results")
 _CHECK = "data_check"
+_UPLOAD = "data_upload_read"
 
 
 def kind_label(kind: str) -> str:
@@ -126,6 +127,14 @@ def log_table(log: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def restore_problem(error: Exception) -> str:
+    """Why a restore failed, in the user's language where the backup was refused for a known
+    reason (metrics.backups.REFUSALS); any other error as it was raised."""
+    if isinstance(error, backups.BackupRefused):
+        return t(f"data.restore.refused.{error.reason}", **error.values)
+    return str(error)
+
+
 def after_restore() -> None:
     """A restore replaced the database file: drop the cached connection and every cached figure."""
     st.cache_resource.clear()
@@ -194,3 +203,32 @@ def sheets(data: bytes, name: str) -> list[str]:
         return imports.sheet_names(data, name)
     except ImportRejected:
         return []
+
+
+def _upload(uploaded) -> dict:
+    """What the page reads of an upload before checking it (its sheets, each sheet's header),
+    kept for the session under the upload's id: a rerun follows every click, and a 25 MB
+    workbook is not to be opened again for each."""
+    kept = st.session_state.get(_UPLOAD)
+    if kept is None or kept["file_id"] != uploaded.file_id:
+        found = sheets(uploaded.getvalue(), uploaded.name)
+        kept = {"file_id": uploaded.file_id, "sheets": found, "headers": {}}
+        st.session_state[_UPLOAD] = kept
+    return kept
+
+
+def upload_sheets(uploaded) -> list[str]:
+    """The uploaded workbook's sheets ([] for a CSV), read once per upload."""
+    return _upload(uploaded)["sheets"]
+
+
+def upload_header(uploaded, sheet: str | None) -> tuple[str, ...]:
+    """The upload's column headers (on `sheet`), read once per upload and sheet."""
+    headers = _upload(uploaded)["headers"]
+    if sheet not in headers:
+        headers[sheet] = tuple(imports.read_header(uploaded.getvalue(), uploaded.name, sheet))
+    return headers[sheet]
+
+
+def forget_upload() -> None:
+    st.session_state.pop(_UPLOAD, None)

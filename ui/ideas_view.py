@@ -9,9 +9,11 @@ import pandas as pd
 import streamlit as st
 from babel.dates import format_date
 
+from metrics import catalogue
 from metrics.idea_actions import ChangeRefused, Problem
 from ui import charts, i18n
 from ui.i18n import t
+from ui.text import plain
 
 
 def status_label(status: str) -> str:
@@ -89,26 +91,27 @@ def problem_text(problem: Problem) -> str:
 
 
 def refusal_text(refused: ChangeRefused) -> str:
-    """Why a triage change was refused and, for a status that does not allow it, what does."""
+    """Why a triage change was refused and, for a status that does not allow it, what does.
+    Idea numbers (data, or typed) are shown as text, never Markdown."""
     if refused.reason == "not_allowed":
         if not refused.allowed:
             return t(
                 "triage.refused.final",
-                number=refused.idea_id,
+                number=plain(refused.idea_id),
                 status=status_label(refused.status),
             )
         return t(
             "triage.refused.not_allowed",
-            number=refused.idea_id,
+            number=plain(refused.idea_id),
             status=status_label(refused.status),
             wanted=status_label(refused.wanted),
             allowed=", ".join(status_label(s) for s in refused.allowed),
         )
     return t(
         f"triage.refused.{refused.reason}",
-        number=refused.idea_id,
-        target=refused.target or "",
-        target_into=refused.target_into or "",
+        number=plain(refused.idea_id),
+        target=plain(refused.target or ""),
+        target_into=plain(refused.target_into or ""),
     )
 
 
@@ -188,6 +191,8 @@ def unit_table(rows: pd.DataFrame) -> pd.DataFrame:
         {
             col("unit"): names,
             col("submitted"): rows["submitted"],
+            col("decided"): rows["decided"],
+            col("implemented"): rows["implemented"],
             col("per_100"): each(rows["ideas_per_100_staff"], lambda v: i18n.number(v, 1, lang)),
             **{col(r): each(rows[r], lambda v: i18n.fraction(v, 1, lang)) for r in rates},
             col("median_days"): each(
@@ -223,3 +228,17 @@ def history_table(events: pd.DataFrame, *, public: bool) -> pd.DataFrame:
         table[col("merged_into")] = events["merged_into"].fillna("")
         table[col("note")] = events["note"].fillna("")
     return table
+
+
+def catalogue_figures(values: dict[str, object]) -> None:
+    """A row of headline figures by metric name (metrics/catalogue.toml): each labelled,
+    written for its unit and explained with its definition as the help text."""
+    lang = i18n.current_language()
+    for column, (name, value) in zip(st.columns(len(values)), values.items(), strict=True):
+        metric = catalogue.metric(name)
+        column.metric(
+            t(metric.label_key),
+            i18n.figure(value, metric.unit),
+            help=metric.definition(lang),
+            border=True,
+        )

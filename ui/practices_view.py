@@ -16,6 +16,7 @@ from metrics import practices
 from metrics.contract import PRACTICE_ORIGINS
 from ui import i18n
 from ui.i18n import t
+from ui.text import plain
 
 
 def origin_label(origin: str | None) -> str:
@@ -68,7 +69,7 @@ def detail(row) -> None:
         facts.append(f"{t('practices.col.published')}: {_day(row.published_on)}")
         st.text(" · ".join(facts))
         st.text(row.summary)
-        st.caption(t("practices.link", number=row.practice_id))
+        st.caption(t("practices.link", number=plain(row.practice_id)))
 
 
 def guide_texts(today: date) -> practices.GuideTexts:

@@ -8,8 +8,6 @@ into tables (plain text) or through `plain` before any Markdown.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -17,14 +15,7 @@ from ui import i18n
 from ui import ideas_view as ideas
 from ui import survey_view as survey
 from ui.i18n import t
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
-
-
-def plain(text: str) -> str:
-    """Text from the data or the address, made inert for Markdown: every ASCII punctuation
-    character a Markdown reader could act on is escaped (CommonMark allows escaping all)."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+from ui.text import plain as plain  # the one escaping helper; pages/unit.py calls view.plain
 
 
 def figures(values: dict[str, str]) -> None:
