@@ -21,7 +21,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from metrics import settings
+
 ORGANISATION = "ALL"
+
+
+def threshold() -> int:
+    """The fewest respondents a shown survey figure may have (settings: anonymity.
+    min_respondents, never below 3). Every module that hides figures asks here."""
+    return settings.load().min_respondents
 
 
 def hidden_groups(

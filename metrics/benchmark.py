@@ -33,7 +33,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from metrics import settings, store, survey
+from metrics import anonymity, store, survey
 from metrics.anonymity import ORGANISATION
 from metrics.contract import PROGRAMME_INDICATORS
 
@@ -74,21 +74,6 @@ BENCHMARK_ROUNDS_SQL = f"""
     ORDER BY s.closed_on, s.round_id
 """
 
-# Rounds with survey data of the home organisation: answers (as summed by the importer) or
-# its own published results.
-HOME_ROUNDS_SQL = """
-    SELECT s.round_id, s.name, s.closed_on FROM survey_rounds s
-    WHERE s.round_id IN (
-        SELECT a.round_id FROM survey_unit_sums a
-        JOIN units u USING (unit_id) JOIN organisations o USING (org_id) WHERE o.home
-        UNION
-        SELECT p.round_id FROM survey_results p LEFT JOIN units u ON u.unit_id = p.unit_id
-        JOIN organisations o ON o.org_id = coalesce(u.org_id, p.org_id)
-        WHERE o.home AND p.indicator IS NOT NULL
-    )
-    ORDER BY s.closed_on, s.round_id
-"""
-
 SOURCES_SQL = f"""
     WITH results AS ({RESULTS_SQL})
     SELECT d.source_id, d.title, d.source, d.attribution FROM data_sources d
@@ -117,7 +102,7 @@ REPORT_COLUMNS = (
 
 
 def _threshold() -> dict:
-    return {"threshold": settings.load().min_respondents}
+    return {"threshold": anonymity.threshold()}
 
 
 def percentile_rank(values, x) -> float:
@@ -147,7 +132,7 @@ def benchmark_rounds(con) -> pd.DataFrame:
     where the home survey closed first).
     """
     rounds = store.read(con, BENCHMARK_ROUNDS_SQL, _threshold())
-    home = store.read(con, HOME_ROUNDS_SQL)
+    home = _home_rounds(con)
     paired = [_nearest(home, closed_on) for closed_on in rounds["closed_on"]]
     rounds["home_round_id"] = [p["round_id"] if p is not None else None for p in paired]
     rounds["home_round_name"] = [p["name"] if p is not None else None for p in paired]
@@ -155,6 +140,14 @@ def benchmark_rounds(con) -> pd.DataFrame:
     apart = pd.to_datetime(rounds["home_closed_on"]) - pd.to_datetime(rounds["closed_on"])
     rounds["days_apart"] = apart.dt.days.astype("Int64")
     return rounds
+
+
+def _home_rounds(con) -> pd.DataFrame:
+    """The whole organisation's home rounds with results (survey.rounds_with_results, the one
+    rule for which rounds count): round_id, name, closed_on, oldest first."""
+    found = survey.rounds_with_results(con)
+    every = survey.rounds(con)
+    return every[every["round_id"].isin(found)].reset_index(drop=True)
 
 
 def _nearest(home: pd.DataFrame, closed_on) -> pd.Series | None:
@@ -232,7 +225,7 @@ def _indicator_order(indicator: str) -> int:
 def _with_home(con, frame: pd.DataFrame) -> pd.DataFrame:
     """The home organisation's figure in each row's home round, and its change since the home
     round before, from metrics.survey (anonymity applied there)."""
-    home_rounds = list(store.read(con, HOME_ROUNDS_SQL)["round_id"])
+    home_rounds = survey.rounds_with_results(con)
     earlier = dict(zip(home_rounds[1:], home_rounds[:-1], strict=True))
     frame["home_previous_round_id"] = frame["home_round_id"].map(earlier)
     used = sorted(set(frame["home_round_id"].dropna()))

@@ -6,11 +6,11 @@ Reading only: the form's and the triage's writes live in metrics/idea_actions.py
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
-from metrics import settings, store, units
+from metrics import periods, settings, store, units
 from metrics.contract import DECIDED_STATUSES, IDEA_STATUSES
 from metrics.periods import Period
 from metrics.units import HEADCOUNT_ON_SQL, SCOPE_SQL
@@ -31,44 +31,132 @@ IMPLEMENTED_ON_SQL = "coalesce(i.implemented_on, i.status_changed_on)"
 _DECIDED = f"i.status IN {tuple(DECIDED_STATUSES)}"
 _WAITING = f"i.status IN {tuple(WAITING_STATUSES)}"
 
-COHORT_SQL = f"""
+# One rule for merged ideas, everywhere: an idea merged into another is a duplicate, not an idea
+# of its own. It is left out of every idea figure (submitted, participation, decided,
+# implemented, rates); the idea it was merged into carries it. Lists and the status funnel
+# still show it, marked merged.
+COUNTED_SQL = "i.status <> 'merged'"
+
+# The ideas in scope with the dates their events happened on.
+SCOPED_SQL = f"""
     WITH scope AS ({SCOPE_SQL})
-    SELECT i.*, {DECIDED_ON_SQL} AS decision_date,
-           {_DECIDED} AS is_decided
+    SELECT i.*, {DECIDED_ON_SQL} AS decision_date, {IMPLEMENTED_ON_SQL} AS done_date,
+           {_DECIDED} AS is_decided, i.status = 'implemented' AS is_implemented,
+           {COUNTED_SQL} AS counted
     FROM ideas i JOIN scope USING (unit_id)
-    WHERE i.submitted_on BETWEEN $start AND $end
 """
 
-# Days from submission to decision of the cohort's decided ideas.
+# A cohort: the ideas submitted in a window (merged ones included: lists and the funnel show them).
+COHORT_SQL = f"""
+    SELECT * FROM ({SCOPED_SQL}) WHERE submitted_on BETWEEN $start AND $end
+"""
+
+# Flow: events dated in the period, whatever the idea's submission date.
+# Days from submission to decision of the ideas decided in the period.
 DAYS_TO_DECISION_SQL = f"""
-    WITH cohort AS ({COHORT_SQL})
-    SELECT date_diff('day', submitted_on, decision_date) AS days
-    FROM cohort WHERE is_decided AND decision_date IS NOT NULL
+    SELECT date_diff('day', submitted_on, decision_date) AS days FROM ({SCOPED_SQL})
+    WHERE counted AND is_decided AND decision_date BETWEEN $start AND $end
 """
 
-SUMMARY_SQL = f"""
-    WITH cohort AS ({COHORT_SQL}),
+FLOW_SQL = f"""
+    WITH scoped AS ({SCOPED_SQL}),
     decided AS ({DAYS_TO_DECISION_SQL})
     SELECT
-        (SELECT count(*) FROM cohort) AS submitted,
-        (SELECT count(DISTINCT submitter) FROM cohort) AS submitters,
-        (SELECT count(*) FROM cohort WHERE is_decided) AS decided,
-        (SELECT count(*) FROM cohort WHERE status = 'implemented') AS implemented,
-        (SELECT count(*) FROM cohort WHERE status IN {tuple(WAITING_STATUSES)}) AS waiting,
+        count(*) FILTER (WHERE counted AND submitted_on BETWEEN $start AND $end) AS submitted,
+        count(DISTINCT submitter) FILTER (WHERE counted AND submitted_on BETWEEN $start AND $end)
+            AS submitters,
+        count(*) FILTER (WHERE counted AND is_decided AND decision_date BETWEEN $start AND $end)
+            AS decided,
+        count(*) FILTER (WHERE counted AND is_implemented AND done_date BETWEEN $start AND $end)
+            AS implemented,
         (SELECT quantile_cont(days, 0.5) FROM decided) AS median_days_to_decision,
         (SELECT quantile_cont(days, 0.8) FROM decided) AS p80_days_to_decision
+    FROM scoped
 """
 
+# Conversion: a cohort followed to $as_of (decisions and implementations dated by then).
+CONVERSION_SQL = f"""
+    WITH cohort AS ({COHORT_SQL})
+    SELECT count(*) FILTER (WHERE counted) AS submitted,
+           count(*) FILTER (WHERE counted AND is_decided AND decision_date <= $as_of) AS decided,
+           count(*) FILTER (WHERE counted AND is_implemented AND done_date <= $as_of)
+               AS implemented
+    FROM cohort
+"""
 
-def idea_summary(con, *, period: Period, unit: str | None = None) -> pd.Series:
-    """The period's idea cohort in one row.
+# A cohort's conversion is shown only once it has matured: the ideas submitted in the
+# COHORT_MONTHS whole months that ended MATURITY_MONTHS months before the period's end.
+MATURITY_MONTHS = 3
+COHORT_MONTHS = 12
 
-    submitted, submitters (distinct pseudonyms; anonymous ideas have none), decided
-    (accepted, in_trial, implemented or rejected), implemented, waiting (new or in_review),
-    median_days_to_decision and p80_days_to_decision (days, decided ideas of the cohort).
+
+def matured_cohort(period: Period) -> Period:
+    """The submission window whose conversion the period shows: the 12 whole months that end
+    3 months before the period's last whole month ends (for November 2026: September 2025 –
+    August 2026), so every idea of it has had at least 3 months for a decision by the period's
+    end. Never the current month."""
+    ends_a_month = (period.end + timedelta(days=1)).day == 1
+    # months counted from year 0: the period's last whole month, then 3 months before it
+    last_whole = period.end.year * 12 + period.end.month - 1 - (not ends_a_month)
+    last = last_whole - MATURITY_MONTHS
+    first = last - COHORT_MONTHS + 1
+    end = periods.month(last // 12, last % 12 + 1).end
+    return Period(date(first // 12, first % 12 + 1, 1), end)
+
+
+def idea_flow(con, *, period: Period, unit: str | None = None) -> pd.Series:
+    """The period's idea flow in one row: events dated in the period, whenever submitted.
+
+    submitted, decided (reached accepted, in_trial, implemented or rejected), implemented
+    (counts); submitters (distinct pseudonyms of the period's ideas; anonymous ideas have
+    none); headcount (staff on the period's last day); ideas_per_100_staff,
+    decided_per_100_staff, implemented_per_100_staff (each count × 365 / days × 100 /
+    headcount: per 100 staff a year); participation_rate (submitters / headcount, a fraction);
+    median_days_to_decision and p80_days_to_decision (days from submission to decision of the
+    ideas decided in the period). Merged ideas are left out (COUNTED_SQL).
     """
     params = {"unit": unit, "start": period.start, "end": period.end}
-    return store.read(con, SUMMARY_SQL, params).iloc[0]
+    row = store.read(con, FLOW_SQL, params).iloc[0]
+    staff = units.headcount(con, on=period.end, unit=unit)
+    counts = {c: int(row[c]) for c in ("submitted", "decided", "implemented", "submitters")}
+    return pd.Series(
+        {
+            **counts,
+            "headcount": staff,
+            "ideas_per_100_staff": per_100_staff_per_year(counts["submitted"], period.days, staff),
+            "decided_per_100_staff": per_100_staff_per_year(counts["decided"], period.days, staff),
+            "implemented_per_100_staff": per_100_staff_per_year(
+                counts["implemented"], period.days, staff
+            ),
+            "participation_rate": ratio(counts["submitters"], staff),
+            "median_days_to_decision": row["median_days_to_decision"],
+            "p80_days_to_decision": row["p80_days_to_decision"],
+        }
+    )
+
+
+def idea_conversion(con, *, period: Period, unit: str | None = None) -> pd.Series:
+    """What became of the period's matured cohort (matured_cohort), followed to the period's end.
+
+    cohort_start, cohort_end (the submission window), submitted (ideas of the cohort), decided,
+    implemented (of those, by the period's last day), decision_rate (decided / submitted) and
+    implementation_rate (implemented / submitted): fractions, NaN without ideas.
+    """
+    cohort = matured_cohort(period)
+    params = {"unit": unit, "start": cohort.start, "end": cohort.end, "as_of": period.end}
+    row = store.read(con, CONVERSION_SQL, params).iloc[0]
+    submitted, decided, implemented = (int(row[c]) for c in ("submitted", "decided", "implemented"))
+    return pd.Series(
+        {
+            "cohort_start": cohort.start,
+            "cohort_end": cohort.end,
+            "submitted": submitted,
+            "decided": decided,
+            "implemented": implemented,
+            "decision_rate": ratio(decided, submitted),
+            "implementation_rate": ratio(implemented, submitted),
+        }
+    )
 
 
 def first_submission(con) -> date | None:
@@ -103,7 +191,7 @@ MONTHLY_FLOW_SQL = f"""
     WITH scope AS ({SCOPE_SQL}),
     scoped AS (
         SELECT i.submitted_on, {DECIDED_ON_SQL} AS decision_date, {_DECIDED} AS is_decided
-        FROM ideas i JOIN scope USING (unit_id)
+        FROM ideas i JOIN scope USING (unit_id) WHERE {COUNTED_SQL}
     ),
     months AS (
         SELECT unnest(generate_series($first::TIMESTAMP, $end::TIMESTAMP, INTERVAL 1 MONTH))::DATE
@@ -171,10 +259,10 @@ DECISION_DAYS_BANDS_SQL = f"""
 
 
 def decision_time_bands(con, *, period: Period, unit: str | None = None) -> pd.DataFrame:
-    """How long the cohort's decided ideas waited for their decision, in DAY_BANDS.
+    """How long the ideas decided in the period waited for their decision, in DAY_BANDS.
 
     from_days, to_days (days, inclusive; to_days empty for the last, open band), ideas.
-    The median, the 80th percentile and the ideas still waiting are in idea_summary.
+    The median and the 80th percentile are in idea_flow.
     """
     params = {"unit": unit, "start": period.start, "end": period.end}
     return _bands(store.read(con, DECISION_DAYS_BANDS_SQL, params), ["ideas"])
@@ -240,42 +328,61 @@ def backlog_by_place(
 # ----------------------------------------------------------------------------- breakdowns
 
 CATEGORY_SQL = f"""
-    WITH cohort AS ({COHORT_SQL})
-    SELECT category, count(*) AS submitted,
-           count(*) FILTER (WHERE status = 'implemented') AS implemented
-    FROM cohort GROUP BY category ORDER BY submitted DESC, category NULLS LAST
+    WITH scoped AS ({SCOPED_SQL})
+    SELECT category,
+           count(*) FILTER (WHERE submitted_on BETWEEN $start AND $end) AS submitted,
+           count(*) FILTER (WHERE is_implemented AND done_date BETWEEN $start AND $end)
+               AS implemented
+    FROM scoped WHERE counted
+    GROUP BY category HAVING submitted + implemented > 0
+    ORDER BY submitted DESC, implemented DESC, category NULLS LAST
 """
 
 
 def ideas_by_category(con, *, period: Period, unit: str | None = None) -> pd.DataFrame:
-    """The cohort by category, the largest first.
+    """The period's flow by category, the largest first.
 
-    category (empty for ideas without one), submitted (ideas), implemented (of those, ideas
-    implemented by now).
+    category (empty for ideas without one), submitted (ideas submitted in the period),
+    implemented (ideas implemented in the period, whenever submitted). Merged ideas are left out.
     """
     params = {"unit": unit, "start": period.start, "end": period.end}
     return store.read(con, CATEGORY_SQL, params)
 
 
-# Each listed unit's figures over the unit and every unit below it (unit_closure).
+# Each listed unit's figures over the unit and every unit below it (unit_closure): the flow of
+# the period ($start..$end), the matured cohort's conversion ($cohort_start..$cohort_end,
+# followed to $end) and the backlog on $backlog_on.
 BY_UNIT_SQL = f"""
     WITH listed AS ({SCOPE_SQL}),
     members AS (
         SELECT c.ancestor_id AS row_unit, c.unit_id
         FROM unit_closure c JOIN listed l ON l.unit_id = c.ancestor_id
     ),
-    cohort AS (
-        SELECT m.row_unit, i.status, i.submitter, {_DECIDED} AS is_decided,
-               date_diff('day', i.submitted_on, {DECIDED_ON_SQL}) AS days
-        FROM ideas i JOIN members m USING (unit_id)
-        WHERE i.submitted_on BETWEEN $start AND $end
+    dated AS (
+        SELECT m.row_unit, i.status, i.submitter, i.submitted_on, {_DECIDED} AS is_decided,
+               {DECIDED_ON_SQL} AS decision_date, {IMPLEMENTED_ON_SQL} AS done_date
+        FROM ideas i JOIN members m USING (unit_id) WHERE {COUNTED_SQL}
     ),
     counts AS (
-        SELECT row_unit, count(*) AS submitted, count(DISTINCT submitter) AS submitters,
-               count(*) FILTER (WHERE is_decided) AS decided,
-               count(*) FILTER (WHERE status = 'implemented') AS implemented,
-               quantile_cont(days, 0.5) FILTER (WHERE is_decided) AS median_days_to_decision
-        FROM cohort GROUP BY row_unit
+        SELECT row_unit,
+               count(*) FILTER (WHERE submitted_on BETWEEN $start AND $end) AS submitted,
+               count(DISTINCT submitter) FILTER (WHERE submitted_on BETWEEN $start AND $end)
+                   AS submitters,
+               count(*) FILTER (WHERE is_decided AND decision_date BETWEEN $start AND $end)
+                   AS decided,
+               count(*) FILTER (WHERE status = 'implemented' AND done_date BETWEEN $start AND $end)
+                   AS implemented,
+               quantile_cont(date_diff('day', submitted_on, decision_date), 0.5)
+                   FILTER (WHERE is_decided AND decision_date BETWEEN $start AND $end)
+                   AS median_days_to_decision,
+               count(*) FILTER (WHERE submitted_on BETWEEN $cohort_start AND $cohort_end)
+                   AS cohort_submitted,
+               count(*) FILTER (WHERE submitted_on BETWEEN $cohort_start AND $cohort_end
+                                AND is_decided AND decision_date <= $end) AS cohort_decided,
+               count(*) FILTER (WHERE submitted_on BETWEEN $cohort_start AND $cohort_end
+                                AND status = 'implemented' AND done_date <= $end)
+                   AS cohort_implemented
+        FROM dated GROUP BY row_unit
     ),
     staff AS (
         SELECT m.row_unit, sum(hc.headcount)::BIGINT AS headcount
@@ -292,6 +399,9 @@ BY_UNIT_SQL = f"""
            coalesce(c.submitted, 0) AS submitted, coalesce(c.submitters, 0) AS submitters,
            coalesce(c.decided, 0) AS decided, coalesce(c.implemented, 0) AS implemented,
            coalesce(s.headcount, 0) AS headcount, c.median_days_to_decision,
+           coalesce(c.cohort_submitted, 0) AS cohort_submitted,
+           coalesce(c.cohort_decided, 0) AS cohort_decided,
+           coalesce(c.cohort_implemented, 0) AS cohort_implemented,
            coalesce(o.overdue, 0) AS overdue
     FROM listed l
     LEFT JOIN counts c ON c.row_unit = l.unit_id
@@ -320,22 +430,26 @@ def ideas_by_unit(
     on: date | None = None,
     target_days: int | None = None,
 ) -> pd.DataFrame:
-    """Every unit (or the unit and every unit below it), each with the units below it.
+    """Every unit (or the unit and every unit below it), each with the units below it: the
+    figures of idea_flow and idea_conversion per unit, so a row agrees with the overview.
 
-    unit_id, unit_name, depth (0 for a top unit), submitted (ideas in the period), submitters,
-    decided, implemented (of the cohort, by now), headcount (staff at the period's end),
-    ideas_per_100_staff (annualised: submitted × 365 / days × 100 / headcount),
-    participation_rate (submitters / headcount), decision_rate (decided / submitted),
-    implementation_rate (implemented / submitted) — rates as fractions 0–1, NaN without a
-    denominator — median_days_to_decision (days, the cohort's decided ideas), overdue (ideas
-    waiting — new or in_review — on the day `on`, default today, for longer than the decision
-    target, whenever submitted). Rows follow the unit tree.
+    unit_id, unit_name, depth (0 for a top unit); flow in the period: submitted, submitters,
+    decided, implemented (counts), headcount (staff on the period's last day),
+    ideas_per_100_staff (submitted × 365 / days × 100 / headcount), participation_rate
+    (submitters / headcount), median_days_to_decision (days, ideas decided in the period);
+    conversion of the matured cohort (matured_cohort, followed to the period's end):
+    cohort_submitted, decision_rate, implementation_rate (fractions 0–1, NaN without a
+    denominator); overdue (ideas waiting — new or in_review — on the day `on`, default today,
+    for longer than the decision target, whenever submitted). Rows follow the unit tree.
     """
+    cohort = matured_cohort(period)
     params = {
         "unit": unit,
         "start": period.start,
         "end": period.end,
         "on": period.end,  # headcount on the period's last day
+        "cohort_start": cohort.start,
+        "cohort_end": cohort.end,
         "backlog_on": on or date.today(),
         "target": _target(target_days),
     }
@@ -346,9 +460,9 @@ def ideas_by_unit(
         frame["submitted"], period.days, frame["headcount"]
     )
     frame["participation_rate"] = ratio(frame["submitters"], frame["headcount"])
-    frame["decision_rate"] = ratio(frame["decided"], frame["submitted"])
-    frame["implementation_rate"] = ratio(frame["implemented"], frame["submitted"])
-    return frame.reset_index(drop=True)
+    frame["decision_rate"] = ratio(frame["cohort_decided"], frame["cohort_submitted"])
+    frame["implementation_rate"] = ratio(frame["cohort_implemented"], frame["cohort_submitted"])
+    return frame.drop(columns=["cohort_decided", "cohort_implemented"]).reset_index(drop=True)
 
 
 BENEFIT_SQL = f"""

@@ -5,7 +5,9 @@ names): the points each event earns, the default period length and the prior wei
 
 Events, each credited to a unit (never to a person: nothing here reads or groups by submitter):
     idea_submitted       an idea sent in the period (submitted_on), except ideas merged into
-                         another as duplicates (status merged)
+                         another as duplicates (status merged, counted nowhere) and anonymous
+                         ideas still new: those are idea_awaiting_triage, worth no points
+                         until triage moves them on
     idea_implemented     an idea implemented in the period (status implemented; implemented_on,
                          or the day its status changed where that is missing), whenever sent
     milestone_reached    a pilot-project milestone reached in the period, credited to the unit
@@ -48,9 +50,9 @@ import numpy as np
 import pandas as pd
 
 from metrics import periods, store
-from metrics.ideas import IMPLEMENTED_ON_SQL
+from metrics.ideas import COUNTED_SQL, IMPLEMENTED_ON_SQL
 from metrics.periods import Period
-from metrics.units import HEADCOUNT_ON_SQL, SCOPE_SQL
+from metrics.units import SCOPE_SQL
 
 EVENTS = (
     "idea_submitted",
@@ -59,6 +61,12 @@ EVENTS = (
     "workshop_attendance",
     "practice_published",
 )
+# An anonymous idea still new earns no points until triage has moved it on (anyone could send
+# many); it is counted apart, worth 0, so idea_submitted + idea_awaiting_triage is the period's
+# submitted ideas (metrics.ideas.idea_flow).
+AWAITING_TRIAGE = "idea_awaiting_triage"
+AWAITING_TRIAGE_SQL = "i.anonymous AND i.status = 'new'"
+COUNTED_EVENTS = (*EVENTS, AWAITING_TRIAGE)
 LEVELS = ("units", "sectors")
 PERIOD_KINDS = ("month", "quarter", "year")
 DEFAULT_RULES_PATH = Path("data/incentive_rules.toml")
@@ -91,7 +99,9 @@ class Rules:
     prior_weight: float = 5.0
 
     def points(self, event: str) -> float:
-        """Points one event of the kind earns."""
+        """Points one event of the kind earns (an anonymous idea awaiting triage: none)."""
+        if event == AWAITING_TRIAGE:
+            return 0.0
         if event not in EVENTS:
             raise ValueError(f"unknown event {event!r}")
         return float(getattr(self, event))
@@ -151,10 +161,11 @@ def _checked(path: Path, name: str, value):
     return float(value)
 
 
-def default_period(rules: Rules | None = None, today: date | None = None) -> Period:
-    """The latest complete period of the rules' length (the page's first view)."""
-    rules = rules or load_rules()
-    return periods.last_complete(rules.period, today or date.today())
+def default_period(today: date | None = None) -> Period:
+    """The period a standings call without one counts: the last complete month, as every page
+    and report (the rules' `period` is the length the steering group compares, shown on the
+    page; it no longer moves the default)."""
+    return periods.last_complete_month(today or date.today())
 
 
 def own_weight_examples(rules: Rules | None = None) -> pd.DataFrame:
@@ -178,10 +189,9 @@ WINDOWS_SQL = (
 # The ranked units of a level, and each one's members: itself and (for sectors) every unit below.
 MEMBERS_SQL = """
     WITH ranked AS (
-        SELECT u.unit_id FROM units u JOIN organisations o USING (org_id)
-        WHERE o.home AND CASE WHEN $level = 'sectors' THEN u.parent_id IS NULL
-                              ELSE NOT EXISTS (SELECT 1 FROM units c WHERE c.parent_id = u.unit_id)
-                         END
+        SELECT unit_id FROM home_units WHERE $level = 'sectors' AND parent_id IS NULL
+        UNION ALL
+        SELECT unit_id FROM leaf_units WHERE $level = 'units'
     )
     SELECT c.ancestor_id AS ranked_unit, c.unit_id
     FROM unit_closure c JOIN ranked r ON r.unit_id = c.ancestor_id
@@ -191,14 +201,17 @@ EVENT_COUNTS_SQL = f"""
     WITH windows AS ({WINDOWS_SQL}),
     members AS ({MEMBERS_SQL}),
     events AS (
-        SELECT w.period, i.unit_id, 'idea_submitted' AS event, count(*) AS n
+        SELECT w.period, i.unit_id,
+               CASE WHEN {AWAITING_TRIAGE_SQL} THEN 'idea_awaiting_triage'
+                    ELSE 'idea_submitted' END AS event,
+               count(*) AS n
         FROM ideas i JOIN windows w ON i.submitted_on BETWEEN w.start_on AND w.end_on
-        WHERE i.status <> 'merged'
-        GROUP BY w.period, i.unit_id
+        WHERE {COUNTED_SQL}
+        GROUP BY ALL
         UNION ALL
         SELECT w.period, i.unit_id, 'idea_implemented', count(*)
         FROM ideas i JOIN windows w ON {IMPLEMENTED_ON_SQL} BETWEEN w.start_on AND w.end_on
-        WHERE i.status = 'implemented'
+        WHERE i.status = 'implemented' AND {COUNTED_SQL}
         GROUP BY w.period, i.unit_id
         UNION ALL
         SELECT w.period, t.unit_id, 'milestone_reached', count(*)
@@ -222,14 +235,14 @@ EVENT_COUNTS_SQL = f"""
     ORDER BY e.period, m.ranked_unit, e.event
 """
 
-# Each period's ranked units with their staff on its last day (HEADCOUNT_ON_SQL on that day)
+# Each period's ranked units with their staff on its last day (headcount_on that day)
 # and the day they started (their first headcount row; NULL if they have always existed).
 UNITS_SQL = f"""
     WITH windows AS ({WINDOWS_SQL}),
     members AS ({MEMBERS_SQL}),
     hc AS (
         SELECT w.period, hc.* FROM windows w,
-        LATERAL ({HEADCOUNT_ON_SQL.replace("$on", "w.end_on")}) hc
+        LATERAL headcount_on(w.end_on) hc
     ),
     staff AS (
         SELECT hc.period, m.ranked_unit AS unit_id, sum(hc.headcount)::BIGINT AS headcount
@@ -303,10 +316,10 @@ def standings(
     units_ranked (how many units the table ranks).
     The left-out units come last, without rate, score or rank. Ranks are always over the whole
     organisation; `unit` only narrows the rows to that unit and the units below it.
-    Period default: the latest complete period of the rules' length.
+    Period default: the last complete month (default_period).
     """
     rules = rules or load_rules()
-    period = period or default_period(rules)
+    period = period or default_period()
     frame = _standings_of(con, [period], level, rules).drop(columns="period_start")
     return _in_scope(con, frame, unit)
 
@@ -347,6 +360,12 @@ STANDINGS_COLUMNS = [
 ]  # fmt: skip
 
 
+def shrunk_score(points, tens, k: float, mean: float):
+    """The score: points per 10 staff shrunk towards the mean, (points + k × mean) / (tens + k),
+    tens = staff / 10 (numbers or arrays). The one place the formula is written."""
+    return (points + k * mean) / (tens + k)
+
+
 def _score(frame: pd.DataFrame, k: float) -> pd.DataFrame:
     """One period's rate, organisation mean, shrunk score and rank (ranked rows only)."""
     ranked = frame["ranked"]
@@ -357,7 +376,7 @@ def _score(frame: pd.DataFrame, k: float) -> pd.DataFrame:
     frame["mean_points_per_10_staff"] = mean
     frame["prior_weight"] = k
     frame["own_weight"] = tens / (tens + k)
-    frame["score"] = (frame["points"].where(ranked) + k * mean) / (tens + k)
+    frame["score"] = shrunk_score(frame["points"].where(ranked), tens, k, mean)
     frame["rank"] = _competition_rank(frame["score"])
     frame["units_ranked"] = int(ranked.sum())
     return frame
@@ -408,7 +427,8 @@ def breakdown(
 ) -> pd.DataFrame:
     """Where a unit's points come from, and what would raise its rank; one row per event.
 
-    Columns: event (one of EVENTS, all of them, in that order), count (events in the period;
+    Columns: event (every one of COUNTED_EVENTS, in that order: the rules' EVENTS, then the
+    anonymous ideas awaiting triage, worth 0), count (events in the period;
     people for workshop_attendance), points_each (the rules' points for one), points (count ×
     points_each; the rows sum to the unit's points in `standings`), rank_with_one_more (the
     unit's rank with one more such event), needed_to_move_up (how many more such events would
@@ -423,7 +443,7 @@ def breakdown(
             "unit for the sectors' standings)"
         )
     rules = rules or load_rules()
-    period = period or default_period(rules)
+    period = period or default_period()
     level = level or level_of(con, unit=unit)
     if level is None:
         raise ValueError(
@@ -433,7 +453,7 @@ def breakdown(
     table = standings(con, period=period, level=level, rules=rules)
     counts = event_counts(con, period=period, level=level)
     mine = counts[counts["unit_id"] == unit].set_index("event")["count"]
-    frame = pd.DataFrame({"event": list(EVENTS)})
+    frame = pd.DataFrame({"event": list(COUNTED_EVENTS)})
     frame["count"] = frame["event"].map(mine).fillna(0).astype(int)
     frame["points_each"] = frame["event"].map(rules.points)
     frame["points"] = frame["count"] * frame["points_each"]
@@ -463,7 +483,7 @@ class _WhatIf:
             return None
         points = self.points + np.where(self.mine, extra, 0.0)
         mean = points.sum() / self.tens.sum()
-        score = np.round((points + self.k * mean) / (self.tens + self.k), RANK_DECIMALS)
+        score = np.round(shrunk_score(points, self.tens, self.k, mean), RANK_DECIMALS)
         return int((score > score[self.mine][0]).sum()) + 1
 
     def move_up(self, each: float) -> tuple[int | None, int | None]:
@@ -505,7 +525,7 @@ def most_improved(
     without staff in either, is not listed). `unit` narrows the rows as in `standings`.
     """
     rules = rules or load_rules()
-    period = period or default_period(rules)
+    period = period or default_period()
     keep = ["unit_id", "unit_name", "score", "rank", "points"]
     both = _standings_of(con, [period, period.previous()], level, rules)
     both = _in_scope(con, both[both["ranked"]], unit)
@@ -542,7 +562,7 @@ def rank_history(
     points, units_ranked — the columns of `standings` for each period, ranked units only.
     """
     rules = rules or load_rules()
-    period = period or default_period(rules)
+    period = period or default_period()
     chosen = [period]
     while len(chosen) < periods_back:
         chosen.append(chosen[-1].previous())

@@ -6,19 +6,30 @@ import math
 
 import pandas as pd
 
-from metrics import ideas, pilots, survey, units
+from metrics import catalogue, ideas, pilots, survey
 from metrics.contract import PROGRAMME_INDICATORS
 from metrics.periods import Period
 
-# metric name → unit of its value; the page and the report label them from here.
-OVERVIEW_METRICS = {
-    "ideas_per_100_staff": "per 100 staff per year",
-    "participation_rate": "fraction",
-    "median_days_to_decision": "days",
-    "implementation_rate": "fraction",
-    "projects_on_track": "projects",
-    **{f"{i}_favourable_pct": "percent" for i in PROGRAMME_INDICATORS},
+# The overview's figures in the order they are listed; each is defined in metrics/catalogue.toml
+# (its unit, whether higher is better, its family and its definition).
+IDEA_FLOW_METRICS = {
+    "ideas_submitted": "submitted",
+    "ideas_per_100_staff": "ideas_per_100_staff",
+    "participation_rate": "participation_rate",
+    "ideas_decided": "decided",
+    "median_days_to_decision": "median_days_to_decision",
+    "ideas_implemented": "implemented",
 }
+IDEA_CONVERSION_METRICS = {
+    "decision_rate": "decision_rate",
+    "implementation_rate": "implementation_rate",
+}
+OVERVIEW_METRICS = (
+    *IDEA_FLOW_METRICS,
+    *IDEA_CONVERSION_METRICS,
+    "projects_on_track",
+    *(f"{i}_favourable_pct" for i in PROGRAMME_INDICATORS),
+)
 
 
 COLUMNS = [
@@ -28,14 +39,11 @@ COLUMNS = [
 
 
 def _idea_figures(con, period: Period, unit: str | None) -> dict[str, float]:
-    summary = ideas.idea_summary(con, period=period, unit=unit)
-    staff = units.headcount(con, on=period.end, unit=unit)
-    submitted = int(summary["submitted"])
+    flow = ideas.idea_flow(con, period=period, unit=unit)
+    conversion = ideas.idea_conversion(con, period=period, unit=unit)
     return {
-        "ideas_per_100_staff": ideas.per_100_staff_per_year(submitted, period.days, staff),
-        "participation_rate": ideas.ratio(int(summary["submitters"]), staff),
-        "median_days_to_decision": summary["median_days_to_decision"],
-        "implementation_rate": ideas.ratio(int(summary["implemented"]), submitted),
+        **{metric: float(flow[column]) for metric, column in IDEA_FLOW_METRICS.items()},
+        **{metric: conversion[column] for metric, column in IDEA_CONVERSION_METRICS.items()},
     }
 
 
@@ -43,12 +51,15 @@ def overview(con, *, period: Period, unit: str | None = None) -> pd.DataFrame:
     """The period's headline figures beside the previous period of equal length.
 
     Columns: metric (a name from OVERVIEW_METRICS), value, previous, change (value − previous,
-    in the value's unit: percentage points for the *_favourable_pct rows), unit, significant
+    in the value's unit: percentage points for the *_favourable_pct rows), unit (the metric's
+    unit in the catalogue), significant
     (survey rows: the 95 % interval of the change excludes 0), change_rel_pct, ci_low_pp and
     ci_high_pp (survey rows), suppressed (survey rows hidden by the anonymity rules),
     from_round and to_round (survey rows).
-    Survey rows compare the two latest rounds closed by the period's end; projects_on_track is
-    the current count (project statuses keep no history, so previous is empty).
+    Idea rows: the flow of the period (idea_flow) and the conversion of its matured cohort
+    (idea_conversion; the previous period's is the cohort one period earlier). Survey rows
+    compare the group's latest two rounds (survey.latest_rounds); projects_on_track is the
+    current count (project statuses keep no history, so previous is empty).
     """
     now, before = _idea_figures(con, period, unit), _idea_figures(con, period.previous(), unit)
     rows = [{"metric": name, "value": now[name], "previous": before[name]} for name in now]
@@ -64,7 +75,7 @@ def overview(con, *, period: Period, unit: str | None = None) -> pd.DataFrame:
     frame["value"] = frame["value"].astype(float)
     frame["previous"] = frame["previous"].astype(float)
     frame["change"] = frame["value"] - frame["previous"]
-    frame["unit"] = frame["metric"].map(OVERVIEW_METRICS)
+    frame["unit"] = frame["metric"].map(lambda m: catalogue.metric(m).unit)
     frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
     return frame
 

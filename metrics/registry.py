@@ -1,16 +1,17 @@
 """Every report by name: what it shows, its columns and the options it accepts.
 
-`python -m metrics report --list`, the report command, the pages and the README read this.
+`python -m metrics report --list`, the report command and the README read this; what each
+figure means is in the metric catalogue (metrics/catalogue.toml, `report definitions`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metrics import activities, benchmark, ideas, incentives, overview, pilots, survey
+from metrics import activities, benchmark, catalogue, ideas, incentives, overview, pilots, survey
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,23 @@ class Report:
     name: str
     description: str
     columns: tuple[str, ...]
-    options: tuple[str, ...]  # of: period, unit, round, from_round, to_round
+    options: tuple[str, ...]  # of: period, unit, round, from_round, to_round, lang
     build: Callable[..., pd.DataFrame]
+    # figure columns named otherwise than their metric in the catalogue: column → metric
+    figures: dict[str, str] = field(default_factory=dict)
+
+
+# Columns that are no figure: ids, names, dates, statuses, flags and the overview's generic
+# value columns (its `metric` column names the catalogue metric of each row).
+NOT_FIGURES = frozenset(
+    {
+        "metric", "value", "previous", "change", "unit", "higher_is_better", "definition",
+        "project_id", "team_id", "title", "status", "phase", "due_on", "overdue", "unit_id",
+        "has_change_agent", "idea_id", "submitted_on", "decided_on", "implemented_on",
+        "merged_into", "category", "round_id", "indicator", "suppressed", "significant",
+        "period", "event",
+    }
+)  # fmt: skip
 
 
 def _overview(con, *, period, unit=None, **_) -> pd.DataFrame:
@@ -68,13 +84,21 @@ def _standings_breakdown(con, *, period, unit=None, **_) -> pd.DataFrame:
     return incentives.breakdown(con, period=period, unit=unit)
 
 
+def _definitions(con, *, lang="fi", **_) -> pd.DataFrame:
+    return catalogue.definitions(lang)
+
+
 REPORTS: dict[str, Report] = {
     r.name: r
     for r in (
         Report(
             "overview",
             "Programme headline figures for the period beside the previous period of equal "
-            "length; change = value - previous (percentage points for survey rows).",
+            "length; change = value - previous (percentage points for survey rows). Idea "
+            "figures are the period's flow, and the decision and implementation rates of the "
+            "matured cohort (ideas sent 3-15 months before the period's end); survey rows "
+            "compare the latest two home rounds with results closed by the period's end. "
+            "Each metric is defined in `report definitions`.",
             ("metric", "value", "previous", "change"),
             ("period", "unit"),
             _overview,
@@ -119,17 +143,21 @@ REPORTS: dict[str, Report] = {
         ),
         Report(
             "ideas_by_unit",
-            "Ideas submitted in --period per unit, each unit with the units below it: "
-            "ideas_per_100_staff = submitted x 365 / days in the period x 100 / staff "
-            "(annualised); participation_rate = distinct submitters / staff; decision_rate = "
-            "ideas decided (accepted, in_trial, implemented or rejected) / submitted; "
-            "implementation_rate = implemented / submitted (rates as fractions 0-1); "
-            "median_days_to_decision of the decided ones; overdue = ideas waiting today (new "
-            "or in_review) longer than the decision target (ideas.decision_target_days, "
-            "default 30), whenever submitted.",
+            "Idea figures per unit in --period, each unit with the units below it (definitions "
+            "in `report definitions`). Flow, events dated in the period whenever the idea was "
+            "sent: submitted, decided (reached accepted, in_trial, implemented or rejected), "
+            "implemented; ideas_per_100_staff = submitted x 365 / days in the period x 100 / "
+            "staff; participation_rate = distinct submitters / staff; median_days_to_decision "
+            "of the ideas decided in the period. Conversion of the matured cohort (ideas sent "
+            "in the 12 months ending 3 months before the period's end, followed to its end): "
+            "decision_rate, implementation_rate (fractions 0-1). overdue = ideas waiting today "
+            "(new or in_review) longer than the decision target (ideas.decision_target_days, "
+            "default 30). Merged ideas (duplicates) are counted nowhere.",
             (
                 "unit_id",
                 "submitted",
+                "decided",
+                "implemented",
                 "ideas_per_100_staff",
                 "participation_rate",
                 "decision_rate",
@@ -139,6 +167,12 @@ REPORTS: dict[str, Report] = {
             ),
             ("period", "unit"),
             _ideas_by_unit,
+            {
+                "submitted": "ideas_submitted",
+                "decided": "ideas_decided",
+                "implemented": "ideas_implemented",
+                "overdue": "ideas_overdue",
+            },
         ),
         Report(
             "ideas",
@@ -176,10 +210,12 @@ REPORTS: dict[str, Report] = {
             "units below it) and the whole organisation (ALL): change_pp = to_pct - from_pct in "
             "percentage points; change_rel_pct = 100 x change_pp / from_pct (relative percent); "
             "95 % interval ci_low_pp..ci_high_pp with respondents as the sampling unit; "
-            "significant where it excludes 0. Hidden (suppressed=True) wherever either round is.",
+            "significant where it excludes 0. Hidden (suppressed=True) wherever either round is. "
+            "Without --from and --to: the organisation's latest two home rounds with results.",
             survey.CHANGE_REPORT_COLUMNS,
             ("from_round", "to_round"),
             _survey_change,
+            {"from_pct": "favourable_pct", "to_pct": "favourable_pct"},
         ),
         Report(
             "benchmark",
@@ -216,6 +252,15 @@ REPORTS: dict[str, Report] = {
             ("event", "count", "points"),
             ("period", "unit"),
             _standings_breakdown,
+            {"count": "events"},
+        ),
+        Report(
+            "definitions",
+            "The metric catalogue: every figure the pages and reports show, with its unit, "
+            "whether higher is better, and its definition in --lang (fi, sv or en; default fi).",
+            catalogue.DEFINITION_COLUMNS,
+            ("lang",),
+            _definitions,
         ),
     )
 }

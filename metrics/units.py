@@ -9,21 +9,16 @@ import pandas as pd
 from metrics import store
 
 # The units in scope: one unit with every unit below it, or (unit NULL) all units of the
-# home organisation. Used as a CTE by every metric that takes `unit=`.
+# home organisation. Used as a CTE by every metric that takes `unit=`. The views and the
+# headcount_on macro it and HEADCOUNT_ON_SQL read are defined once, in store.MIGRATIONS.
 SCOPE_SQL = """
     SELECT c.unit_id FROM unit_closure c WHERE c.ancestor_id = $unit
     UNION ALL
-    SELECT u.unit_id FROM units u JOIN organisations o USING (org_id)
-    WHERE $unit IS NULL AND o.home
+    SELECT unit_id FROM home_units WHERE $unit IS NULL
 """
 
-HEADCOUNT_ON_SQL = """
-    SELECT unit_id, headcount, supervisors FROM (
-        SELECT unit_id, headcount, supervisors,
-               row_number() OVER (PARTITION BY unit_id ORDER BY as_of DESC NULLS LAST) AS latest
-        FROM unit_headcounts WHERE as_of IS NULL OR as_of <= $on
-    ) WHERE latest = 1
-"""
+# Each unit's staff and supervisors on the day $on.
+HEADCOUNT_ON_SQL = "SELECT * FROM headcount_on($on)"
 
 
 def units(con) -> pd.DataFrame:

@@ -41,22 +41,18 @@ section = st.radio(
 st.query_params["section"] = section
 
 
-def figures(values: dict[str, str]) -> None:
-    """A row of headline figures: text key → the value already written for the language."""
-    for column, (key, value) in zip(st.columns(len(values)), values.items(), strict=True):
-        column.metric(t(key), value, border=True)
-
-
 if section in ("pipeline", "decisions"):
-    summary = cached(ideas.idea_summary, period=period, unit=unit)
+    flow = cached(ideas.idea_flow, period=period, unit=unit)
+    ages = cached(ideas.backlog_by_age, on=today, unit=unit)
 
 if section == "pipeline":
-    figures(
+    st.caption(t("ideas.flow_explain"))
+    view.catalogue_figures(
         {
-            "ideas.submitted": i18n.number(summary["submitted"]),
-            "ideas.decided": i18n.number(summary["decided"]),
-            "ideas.implemented": i18n.number(summary["implemented"]),
-            "ideas.waiting_cohort": i18n.number(summary["waiting"]),
+            "ideas_submitted": flow["submitted"],
+            "ideas_decided": flow["decided"],
+            "ideas_implemented": flow["implemented"],
+            "ideas_waiting": ages["ideas"].sum(),
         }
     )
     st.subheader(t("ideas.funnel_heading"))
@@ -68,11 +64,11 @@ if section == "pipeline":
 
 if section == "decisions":
     st.subheader(t("ideas.decision_heading"))
-    figures(
+    view.catalogue_figures(
         {
-            "ideas.median_days": i18n.number(summary["median_days_to_decision"]),
-            "ideas.p80_days": i18n.number(summary["p80_days_to_decision"]),
-            "ideas.waiting_cohort": i18n.number(summary["waiting"]),
+            "ideas_decided": flow["decided"],
+            "median_days_to_decision": flow["median_days_to_decision"],
+            "p80_days_to_decision": flow["p80_days_to_decision"],
         }
     )
     st.caption(t("ideas.decision_explain"))
@@ -80,12 +76,8 @@ if section == "decisions":
     view.show(table, chart="bar", x=col("band"), y=col("ideas"))
 
     st.subheader(t("ideas.backlog_heading"))
-    ages = cached(ideas.backlog_by_age, on=today, unit=unit)
-    figures(
-        {
-            "ideas.waiting_now": i18n.number(ages["ideas"].sum()),
-            "ideas.overdue_now": i18n.number(ages["overdue"].sum()),
-        }
+    view.catalogue_figures(
+        {"ideas_waiting": ages["ideas"].sum(), "ideas_overdue": ages["overdue"].sum()}
     )
     target = settings.load().decision_target_days
     st.caption(t("ideas.backlog_explain", day=i18n.day(today), days=target))
@@ -98,11 +90,11 @@ if section == "decisions":
 if section == "results":
     st.subheader(t("ideas.benefit_heading"))
     gain = cached(ideas.benefit, period=period, unit=unit)
-    figures(
+    view.catalogue_figures(
         {
-            "ideas.implemented_in_period": i18n.number(gain["implemented"]),
-            "ideas.benefit_hours": i18n.number(gain["benefit_hours_per_year"]),
-            "ideas.benefit_eur": i18n.number(gain["benefit_eur_per_year"]),
+            "ideas_implemented": gain["implemented"],
+            "benefit_hours_per_year": gain["benefit_hours_per_year"],
+            "benefit_eur_per_year": gain["benefit_eur_per_year"],
         }
     )
     st.caption(

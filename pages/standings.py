@@ -21,9 +21,6 @@ except incentives.RulesError as error:
     st.code(str(error), language=None)
     st.stop()
 
-# The standings open on the rules' period length unless a period was already chosen.
-if "period" not in st.session_state and "period" not in st.query_params:
-    st.session_state["period"] = incentives.default_period(rules)
 period = filters.period()
 unit = filters.unit(user.units)
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from metrics import activities, ideas, incentives, pilots, settings, survey, units
+from metrics import activities, anonymity, ideas, incentives, pilots, settings, survey, units
 from metrics.anonymity import ORGANISATION
 from metrics.contract import DECIDED_STATUSES
 from ui import access, filters, i18n, ideas_view, nav
@@ -49,10 +49,14 @@ tabs = st.tabs([t(f"unitpage.tab.{k}") for k in SECTIONS])
 
 with tabs[0]:
     st.caption(t("unitpage.ideas_period", period=span))
-    summary = cached(ideas.idea_summary, period=period, unit=unit)
-    shown = {"submitted": "submitted", "decided": "decided", "implemented": "implemented",
-             "waiting_cohort": "waiting"}  # fmt: skip
-    view.figures({f"ideas.{k}": i18n.number(summary[c]) for k, c in shown.items()})
+    flow = cached(ideas.idea_flow, period=period, unit=unit)
+    waiting = cached(ideas.backlog_by_age, on=today, unit=unit)["ideas"].sum()
+    shown = {"ideas_submitted": "submitted", "ideas_decided": "decided",
+             "ideas_implemented": "implemented"}  # fmt: skip
+    ideas_view.catalogue_figures(
+        {**{k: flow[c] for k, c in shown.items()}, "ideas_waiting": waiting}
+    )
+    st.caption(t("ideas.flow_explain"))
     view.heading("ideas.funnel_heading")
     view.show(ideas_view.funnel_table(cached(ideas.status_funnel, period=period, unit=unit)))
     target = settings.load().decision_target_days
@@ -94,21 +98,20 @@ with tabs[1]:
 
 with tabs[2]:
     rounds = cached(survey.rounds)
-    scores = cached(survey.group_scores, round_ids=tuple(rounds["round_id"]))
-    present = set(scores["round_id"].unique())
-    order = [r for r in rounds["round_id"] if r in present]  # the rounds with results
+    # the unit's home rounds with results closed by the period's end (the rule every page shares)
+    order = cached(survey.rounds_with_results, unit=unit, up_to=period.end)
     if not order:
         st.info(t("survey.no_rounds"))
     else:
         last, round_names = order[-1], dict(zip(rounds["round_id"], rounds["name"], strict=True))
-        threshold = settings.load().min_respondents
+        threshold = anonymity.threshold()
         st.caption(
             t("unitpage.survey_round", round=view.plain(round_names[last]), threshold=threshold)
         )
-        latest = scores[scores["round_id"] == last]
+        latest = cached(survey.group_scores, round_ids=(last,))
         mine, whole = latest[latest["group_id"] == unit], latest[latest["group_id"] == ORGANISATION]
         view.show(view.survey_table(mine, whole, threshold))
-        if len(order) > 1:
+        if len(order) > 1:  # survey.latest_rounds: the last two of these
             first = order[-2]
             names_shown = {"before": round_names[first], "after": round_names[last]}
             view.heading(

@@ -42,6 +42,7 @@ IDEAS = [
     ("O1", "A2", "2025-06-01", "Kierrätyspiste", "implemented", "2025-06-10", "2025-09-01", "p2", "", "Kestävä", "10", "500"),
     ("F1", "B", "2026-02-10", "Yhteinen kalenteri", "implemented", "2026-02-20", "2026-03-15", "p5", "", "Digi", "50", ""),
     ("F2", "A1", "2026-02-01", "Tiimin tehtävälista", "new", "", "", "p1", "", "", "", ""),  # waits, 88 d
+    ("Y1", "B", "2025-12-15", "Vuodenvaihteen päivystys", "implemented", "2025-12-30", "2026-01-20", "p7", "", "", "", ""),  # 15 d; sent in 2025, implemented in 2026
     # after March
     ("R1", "A2", "2026-04-20", "Perehdytyskansio", "new", "", "", "p6", "", "", "", ""),  # waits, 10 d
     ("R2", "B", "2026-04-01", "Kävelypalaverit", "in_review", "", "", "p3", "", "", "", ""),  # waits, 29 d

@@ -34,12 +34,53 @@ def con(idea_city_path, tmp_path_factory):
     store.close(copy)
 
 
-def test_summary_gives_median_and_80th_percentile_and_the_waiting(con):
-    # March: M1..M6. Decided M1, M2, M3 after 10, 20 and 40 days: median 20; 80th percentile
-    # (linear) at position 0.8 × (3 − 1) = 1.6 → 20 + 0.6 × (40 − 20) = 32. Waiting: M4, M5.
-    row = ideas.idea_summary(con, period=P)
-    assert (row["submitted"], row["decided"], row["implemented"], row["waiting"]) == (6, 3, 1, 2)
-    assert (row["median_days_to_decision"], row["p80_days_to_decision"]) == (20, 32)
+def test_flow_counts_events_dated_in_the_period_whenever_the_idea_was_sent(con):
+    # March: sent M1..M6. Decided in March: M1 (12.3., 10 days), M2 (25.3., 20 days); M3 was
+    # decided on 19.4. Implemented in March: M1 (20.3.) and F1 (15.3., sent in February).
+    # Median of 10 and 20 days: 15; 80th percentile (linear) 10 + 0.8 × 10 = 18.
+    row = ideas.idea_flow(con, period=P)
+    assert (row["submitted"], row["decided"], row["implemented"]) == (6, 2, 2)
+    assert (row["median_days_to_decision"], row["p80_days_to_decision"]) == (15, 18)
+    # 100 staff, 31 days: each count × 365 / 31.
+    assert row["implemented_per_100_staff"] == pytest.approx(2 * 365 / 31)
+    assert row["participation_rate"] == pytest.approx(4 / 100)  # p1, p2, p3, p4
+
+
+@pytest.mark.parametrize(
+    ("period", "submitted", "implemented"),
+    [
+        # 2025: sent O1 (June) and Y1 (15.12.); implemented O1 (1.9.). Y1 went live on 20.1.2026.
+        ("2025", 2, 1),
+        # 2026 to 30.4.: sent F1, F2, M1..M6, R1, R2; implemented Y1 (20.1.), F1, M1.
+        ("2026", 10, 3),
+    ],
+)
+def test_an_idea_sent_in_one_year_and_implemented_in_the_next_counts_in_each(
+    con, period, submitted, implemented
+):
+    row = ideas.idea_flow(con, period=periods.parse(period))
+    assert (row["submitted"], row["implemented"]) == (submitted, implemented)
+
+
+def test_conversion_follows_the_matured_cohort_to_the_periods_end(con):
+    # March 2026 shows the cohort sent 1.1.–31.12.2025 (3 to 15 months before 31.3.2026):
+    # O1 and Y1, both decided and implemented by 31.3.2026.
+    row = ideas.idea_conversion(con, period=P)
+    assert (row["cohort_start"], row["cohort_end"]) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert (row["submitted"], row["decided"], row["implemented"]) == (2, 2, 2)
+    # December 2025 shows the cohort of 1.10.2024–30.9.2025: O1 alone.
+    row = ideas.idea_conversion(con, period=periods.parse("2025-12"))
+    assert (row["submitted"], row["implementation_rate"]) == (1, 1.0)
+
+
+def test_the_current_month_is_never_a_cohort(con):
+    # Whatever the period, its matured cohort ends at least three months before the period's
+    # end (so never in its last month), and spans twelve whole months.
+    for text in ("2026-03", "2026-Q1", "2026", "2026-03-10..2026-03-20"):
+        period = periods.parse(text)
+        cohort = ideas.matured_cohort(period)
+        assert cohort.end < period.end.replace(day=1) and (period.end - cohort.end).days >= 89
+        assert cohort.start.day == 1 and 365 <= cohort.days <= 366
 
 
 def test_funnel_counts_every_status_in_pipeline_order(con):
@@ -59,15 +100,15 @@ def test_funnel_of_an_empty_period_is_zero_not_an_error(con):
 
 
 def test_monthly_flow_counts_decisions_in_the_month_they_were_made(con):
-    # Twelve months April 2025 – March 2026. Sent: June 2025 O1; February F1, F2; March M1..M6.
-    # Decided: June 2025 O1 (10.6.); February F1 (20.2.); March M1 (12.3.), M2 (25.3.);
-    # M3 was decided on 19.4., after the range.
+    # Twelve months April 2025 – March 2026. Sent: June 2025 O1; December Y1; February F1, F2;
+    # March M1..M6. Decided: June 2025 O1 (10.6.); December Y1 (30.12.); February F1 (20.2.);
+    # March M1 (12.3.), M2 (25.3.); M3 was decided on 19.4., after the range.
     flow = ideas.monthly_flow(con, period=P).set_index("month")
     assert len(flow) == 12 and flow.index[0] == date(2025, 4, 1)
     assert flow.loc[date(2025, 6, 1)].tolist() == [1, 1]
     assert flow.loc[date(2026, 2, 1)].tolist() == [2, 1]
     assert flow.loc[date(2026, 3, 1)].tolist() == [6, 2]
-    assert flow["submitted"].sum() == 9 and flow["decided"].sum() == 4
+    assert flow["submitted"].sum() == 10 and flow["decided"].sum() == 5
 
 
 def test_monthly_flow_covers_a_long_period_whole(con):
@@ -75,10 +116,10 @@ def test_monthly_flow_covers_a_long_period_whole(con):
     assert len(flow) == 27 and flow["month"].iloc[0] == date(2024, 1, 1)
 
 
-def test_decision_time_bands(con):
-    # 10 days → 8–14, 20 → 15–30, 40 → 31–60.
+def test_decision_time_bands_of_the_ideas_decided_in_the_period(con):
+    # Decided in March: M1 10 days → 8–14, M2 20 → 15–30 (M3 was decided in April).
     bands = ideas.decision_time_bands(con, period=P)
-    assert bands["ideas"].tolist() == [0, 1, 1, 1, 0, 0, 0]
+    assert bands["ideas"].tolist() == [0, 1, 1, 0, 0, 0, 0]
     assert bands["from_days"].tolist() == [0, 8, 15, 31, 61, 91, 181]
 
 
@@ -122,12 +163,13 @@ def test_backlog_of_a_unit_includes_the_units_below_it(con):
     assert ideas.backlog_by_age(con, on=NOW, unit="A", target_days=30)["ideas"].sum() == 3
 
 
-def test_ideas_by_category_largest_first(con):
-    # March: Digi M1, M2, M6 (M1 implemented); Viestintä M3, M4; no category M5.
+def test_ideas_by_category_counts_the_periods_flow_largest_first(con):
+    # Sent in March: Digi M1, M2, M6; Viestintä M3, M4; no category M5. Implemented in March:
+    # M1 and F1 (sent in February), both Digi.
     cats = ideas.ideas_by_category(con, period=P)
     assert cats["category"].fillna("").tolist() == ["Digi", "Viestintä", ""]
     assert cats["submitted"].tolist() == [3, 2, 1]
-    assert cats["implemented"].tolist() == [1, 0, 0]
+    assert cats["implemented"].tolist() == [2, 0, 0]
 
 
 def by_unit(con, **kwargs):
@@ -139,28 +181,31 @@ def test_ideas_by_unit_rolls_each_unit_up_with_the_units_below_it(con):
     rows = by_unit(con)
     assert rows.index.tolist() == ["A", "A1", "A2", "B"]  # the tree's order
     # A = A1 + A2: 40 staff; March M1, M2, M3, M4 by p1, p1, p2 and anonymous → 2 submitters;
-    # decided M1, M2, M3 (10, 20, 40 days → median 20), implemented M1; waiting over 30 days
-    # on 30.4.: F2 (A1), M4 (A2).
+    # decided in March M1, M2 (10, 20 days → median 15; M3 in April), implemented M1; waiting
+    # over 30 days on 30.4.: F2 (A1), M4 (A2). Matured cohort (2025): O1, decided and done.
     a = rows.loc["A"]
     assert (a["submitted"], a["submitters"], a["headcount"], a["overdue"]) == (4, 2, 40, 2)
+    assert (a["decided"], a["implemented"], a["median_days_to_decision"]) == (2, 1, 15)
     assert a["ideas_per_100_staff"] == pytest.approx(4 * 365 / 31 * 100 / 40)
     assert a["participation_rate"] == pytest.approx(2 / 40)
-    assert a["decision_rate"] == pytest.approx(3 / 4)
-    assert a["implementation_rate"] == pytest.approx(1 / 4)
-    assert a["median_days_to_decision"] == 20
+    assert (a["cohort_submitted"], a["decision_rate"], a["implementation_rate"]) == (1, 1, 1)
 
 
 def test_ideas_by_unit_leaf_units(con):
     rows = by_unit(con)
-    # A1: 10 staff; M1, M2 by p1; both decided (10, 20 d → 15), M1 implemented; F2 overdue.
+    # A1: 10 staff; M1, M2 by p1, both decided in March (10, 20 d → 15), M1 implemented; F2
+    # overdue; nothing in the matured cohort, so no rates.
     a1 = rows.loc["A1"]
     assert a1["ideas_per_100_staff"] == pytest.approx(2 * 365 / 31 * 100 / 10)
-    assert (a1["participation_rate"], a1["decision_rate"]) == (pytest.approx(0.1), 1.0)
-    assert (a1["implementation_rate"], a1["median_days_to_decision"], a1["overdue"]) == (0.5, 15, 1)
-    # B: 60 staff; M5 (p3), M6 (p4), neither decided: no median; M5 overdue (R2 is 29 days).
+    assert a1["participation_rate"] == pytest.approx(0.1)
+    assert (a1["decided"], a1["implemented"], a1["median_days_to_decision"]) == (2, 1, 15)
+    assert math.isnan(a1["decision_rate"]) and a1["overdue"] == 1
+    # B: 60 staff; M5 (p3), M6 (p4), neither decided: no median; F1 (sent in February) was
+    # implemented in March; M5 overdue (R2 is 29 days). Cohort: Y1, decided and implemented.
     b = rows.loc["B"]
     assert b["participation_rate"] == pytest.approx(2 / 60)
-    assert (b["decision_rate"], b["implementation_rate"], b["overdue"]) == (0, 0, 1)
+    assert (b["decided"], b["implemented"], b["overdue"]) == (0, 1, 1)
+    assert (b["decision_rate"], b["implementation_rate"]) == (1, 1)
     assert math.isnan(b["median_days_to_decision"])
 
 
@@ -179,17 +224,17 @@ def test_ideas_by_unit_of_one_unit_lists_it_and_the_units_below(con):
 
 def test_a_unit_without_ideas_has_empty_rates_not_zero_division(con):
     rows = ideas.ideas_by_unit(con, period=periods.parse("2020"), on=NOW).set_index("unit_id")
-    assert rows["submitted"].sum() == 0
+    assert rows["submitted"].sum() == 0 and rows["implemented"].sum() == 0
     assert rows["decision_rate"].isna().all() and rows.loc["A", "headcount"] == 40
 
 
 def test_benefit_counts_ideas_implemented_in_the_period_whenever_sent(con):
     # Implemented in March: M1 (20.3.; 100 h, 2 000 €) and F1 (15.3., sent in February; 50 h).
-    # To the end of March also O1 (1.9.2025; 10 h, 500 €).
+    # To the end of March also O1 (1.9.2025; 10 h, 500 €) and Y1 (20.1.2026; no estimate).
     gain = ideas.benefit(con, period=P)
     assert (gain["implemented"], gain["with_estimate"]) == (2, 2)
     assert (gain["benefit_hours_per_year"], gain["benefit_eur_per_year"]) == (150, 2000)
-    assert gain["implemented_to_date"] == 3
+    assert gain["implemented_to_date"] == 4
     assert gain["benefit_hours_per_year_to_date"] == 160
     assert gain["benefit_eur_per_year_to_date"] == 2500
 
@@ -232,19 +277,22 @@ def test_report_ideas_by_unit_prints_the_issue_columns(idea_city_path, tmp_path)
     done = run_report(idea_city_path, tmp_path, "ideas_by_unit", "--period", MARCH)
     rows = {r["unit_id"]: r for r in csv.DictReader(io.StringIO(done.stdout))}
     assert list(next(iter(rows.values()))) == [
-        "unit_id", "submitted", "ideas_per_100_staff", "participation_rate", "decision_rate",
-        "implementation_rate", "median_days_to_decision", "overdue",
+        "unit_id", "submitted", "decided", "implemented", "ideas_per_100_staff",
+        "participation_rate", "decision_rate", "implementation_rate", "median_days_to_decision",
+        "overdue",
     ]  # fmt: skip
-    # A as above; rates as fractions. Overdue counts today: F2, M4 and R1 (sent 20.4.2026)
-    # have all waited over 30 days on any day from 21.5.2026 on.
+    # A as above: flow counts of March, the 2025 cohort's rates as fractions. Overdue counts
+    # today: F2, M4 and R1 (sent 20.4.2026) have all waited over 30 days from 21.5.2026 on.
     assert rows["A"] == {
         "unit_id": "A",
         "submitted": "4",
+        "decided": "2",
+        "implemented": "1",
         "ideas_per_100_staff": str(round(4 * 365 / 31 * 100 / 40, 4)),
         "participation_rate": "0.05",
-        "decision_rate": "0.75",
-        "implementation_rate": "0.25",
-        "median_days_to_decision": "20.0",
+        "decision_rate": "1.0",
+        "implementation_rate": "1.0",
+        "median_days_to_decision": "15.0",
         "overdue": "3",
     }
     assert rows["B"]["median_days_to_decision"] == ""

@@ -17,28 +17,43 @@ def figures(con, period=Q3, unit=None) -> dict[str, dict]:
 
 
 def test_ideas_per_100_staff_is_annualised(city):
-    # Q3: 6 ideas in 92 days, 100 staff → 6 × 365 / 92 × 100 / 100; Q2: 3 ideas in 91 days.
+    # Q3: 6 ideas in 92 days, 100 staff → 6 × 365 / 92 × 100 / 100. Q2: I7 and I9 in 91 days;
+    # I8 was merged into I7 as a duplicate and counts nowhere.
     row = figures(city)["ideas_per_100_staff"]
     assert row["value"] == pytest.approx(6 * 365 / 92)
-    assert row["previous"] == pytest.approx(3 * 365 / 91)
-    assert row["change"] == pytest.approx(6 * 365 / 92 - 3 * 365 / 91)
+    assert row["previous"] == pytest.approx(2 * 365 / 91)
+    assert row["change"] == pytest.approx(6 * 365 / 92 - 2 * 365 / 91)
 
 
 def test_participation_counts_named_submitters_once(city):
-    # Q3: p1, p2, p3, p4, p5 (the anonymous idea has none) of 100 staff; Q2: p3, p6, p4.
+    # Q3: p1, p2, p3, p4, p5 (the anonymous idea has none) of 100 staff; Q2: p3, p4 (p6 sent
+    # only the merged duplicate I8).
     row = figures(city)["participation_rate"]
-    assert (row["value"], row["previous"]) == (pytest.approx(0.05), pytest.approx(0.03))
+    assert (row["value"], row["previous"]) == (pytest.approx(0.05), pytest.approx(0.02))
 
 
-def test_median_days_to_decision_of_the_cohort(city):
-    # Q3 decided ideas waited 10, 20, 30 and 5 days → median 15; Q2: one idea, 30 days.
+def test_decisions_and_implementations_are_counted_in_the_period_they_happened(city):
+    # Decided in Q3: I1 (11.7.), I2 (4.8.), I3 (31.8.), I6 (25.9.); in Q2: I7 (10.5.).
+    # Implemented in Q3: I1 (1.8.), I6 (29.9.); in Q2: I7 (1.6.).
+    rows = figures(city)
+    assert (rows["ideas_decided"]["value"], rows["ideas_decided"]["previous"]) == (4, 1)
+    assert (rows["ideas_implemented"]["value"], rows["ideas_implemented"]["previous"]) == (2, 1)
+    assert (rows["ideas_submitted"]["value"], rows["ideas_submitted"]["previous"]) == (6, 2)
+
+
+def test_median_days_to_decision_of_the_ideas_decided_in_the_period(city):
+    # Q3 decisions waited 10, 20, 30 and 5 days → median 15; Q2: one idea, 30 days.
     row = figures(city)["median_days_to_decision"]
     assert (row["value"], row["previous"], row["change"]) == (15, 30, -15)
 
 
-def test_implementation_rate_of_the_cohort(city):
-    row = figures(city)["implementation_rate"]
-    assert row["value"] == pytest.approx(2 / 6) and row["previous"] == pytest.approx(1 / 3)
+def test_implementation_rate_is_the_matured_cohorts(city):
+    # Q3 (to 30.9.2026) shows the ideas sent 1.7.2025–30.6.2026: I7 and I9 (I8 merged), I7
+    # implemented and decided by 30.9. Q2 shows 1.4.2025–31.3.2026: no ideas, so no rate.
+    rows = figures(city)
+    assert rows["implementation_rate"]["value"] == pytest.approx(1 / 2)
+    assert rows["decision_rate"]["value"] == pytest.approx(1 / 2)
+    assert math.isnan(rows["implementation_rate"]["previous"])
 
 
 def test_projects_on_track_is_the_current_count(city):
@@ -48,12 +63,13 @@ def test_projects_on_track_is_the_current_count(city):
 
 def test_unit_scope_includes_units_below(city):
     # S1 = S1 (2) + U1 (10) + U2 (20) = 32 staff; Q3 ideas I1, I2, I3 by p1, p2, p3, decided
-    # after 10, 20 and 30 days, one implemented.
+    # in Q3 after 10, 20 and 30 days, I1 implemented; the matured cohort is I7 (U2), implemented.
     rows = figures(city, unit="S1")
     assert rows["ideas_per_100_staff"]["value"] == pytest.approx(3 * 365 / 92 * 100 / 32)
     assert rows["participation_rate"]["value"] == pytest.approx(3 / 32)
     assert rows["median_days_to_decision"]["value"] == 20
-    assert rows["implementation_rate"]["value"] == pytest.approx(1 / 3)
+    assert rows["ideas_implemented"]["value"] == 1
+    assert rows["implementation_rate"]["value"] == 1
 
 
 def test_survey_change_uses_the_rounds_closed_by_the_period_end(city):

@@ -28,10 +28,18 @@ def test_overview_shows_the_periods_figures_in_finnish(city_path, monkeypatch):
     app = open_app(city_path, monkeypatch, period="2026-Q3")
     assert app.title[0].value == "Ohjelman yleiskuva"
     ideas = metric(app, "Ideoita / 100 henkilöä / vuosi")
-    assert (ideas.value, ideas.delta) == ("23,8", "+11,8")
+    # Q3 6 ideas in 92 days, Q2 2 in 91 (I8 was merged into I7), 100 staff: 23,8 against 8,0.
+    assert (ideas.value, ideas.delta) == ("23,8", "+15,8")
     assert metric(app, "Osallistumisaste").value == "5,0\u00a0%"
     assert metric(app, "Päätösaika, mediaani (pv)").delta == "-15"
+    assert (metric(app, "Toteutetut ideat").value, metric(app, "Päätetyt ideat").value) == (
+        "2",
+        "4",
+    )
     assert any("1.7.2026–30.9.2026" in c.value for c in app.caption)
+    # the conversion is of the matured cohort, named on the page: I7 and I9, I7 implemented
+    assert metric(app, "Toteutusaste").value == "50,0\u00a0%"
+    assert any("1.7.2025–30.6.2026" in c.value for c in app.caption)
 
 
 def test_overview_survey_change_says_it_is_points_and_whether_it_is_significant(

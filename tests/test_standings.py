@@ -82,12 +82,13 @@ def test_a_units_breakdown_sums_to_its_points(con):
     rows = incentives.breakdown(con, period=Q3, unit="B", rules=DEFAULTS).set_index("event")
     assert rows["count"].to_dict() == {
         "idea_submitted": 6,
+        "idea_awaiting_triage": 0,
         "idea_implemented": 1,
         "milestone_reached": 0,
         "workshop_attendance": 2,
         "practice_published": 0,
     }
-    assert rows["points"].tolist() == [6, 3, 0, 2, 0]
+    assert rows["points"].tolist() == [6, 3, 0, 2, 0, 0]
     for level, units in (("units", ["A", "B", "SM", "C", "N"]), ("sectors", ["S1", "S2"])):
         points = table(con, level=level)["points"]
         for unit in units:
@@ -331,6 +332,7 @@ def test_report_standings_breakdown_lists_a_units_events(cli_file):
         "milestone_reached,0,0.0",
         "workshop_attendance,2,2.0",
         "practice_published,0,0.0",
+        "idea_awaiting_triage,0,0.0",
     ]
 
 

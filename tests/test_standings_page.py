@@ -69,7 +69,8 @@ def test_unit_head_sees_why_the_unit_stands_where_it_does(db, monkeypatch):
         "sijalle 1." in texts(app)
     )
     breakdown = frame_with(app, "Määrä")
-    assert breakdown["Pisteet"].tolist() == ["4", "0", "0", "0", "0", "4"]
+    # the rules' five events, the anonymous ideas awaiting triage (worth 0), the total
+    assert breakdown["Pisteet"].tolist() == ["4", "0", "0", "0", "0", "0", "4"]
     raise_table = frame_with(app, "Montako lisää nostaa sijaa")
     assert raise_table["Montako lisää nostaa sijaa"].tolist() == ["2", "1", "1", "2", "1"]
 

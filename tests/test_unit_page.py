@@ -40,10 +40,10 @@ def test_a_link_opens_the_units_ideas(city_path, monkeypatch):
     assert app.header[0].value == "Sektori A"
     assert app.caption[0].value.startswith("Henkilöstöä tänään 32 ")  # 2 + 10 + 20
     shown = figures(app)
-    # S1's Q3 ideas: I1 (U1, implemented), I2 (U1, rejected), I3 (U2, accepted): all decided
-    assert [shown[k] for k in ("Lähetetyt ideat", "Ratkaistu", "Toteutettu", "Yhä jonossa")] == [
-        "3", "3", "1", "0",
-    ]  # fmt: skip
+    # S1's Q3: sent I1 (U1), I2 (U1), I3 (U2); all three decided in Q3, I1 implemented; none of
+    # S1's ideas waits today (I7 is implemented, I8 merged)
+    labels = ("Lähetetyt ideat", "Päätetyt ideat", "Toteutetut ideat", "Odottaa päätöstä")
+    assert [shown[k] for k in labels] == ["3", "3", "1", "0"]
     assert "Yksikään idea ei odota päätöstä yli tavoiteajan." in [c.value for c in app.caption]
     # the latest decisions first, whenever the idea was sent: I3 31.8., I2 4.8., I1 11.7., I7 10.5.
     decided = table(app, "Numero")
@@ -62,11 +62,19 @@ def test_the_units_standing_and_where_its_points_come_from(city_path, monkeypatc
         "1 / 2", "1,46", "6", "1,88",
     ]  # fmt: skip
     breakdown = table(app, "Tapahtuma")
-    assert breakdown["Pisteet"].tolist() == ["3", "3", "0", "0", "0", "6"]
+    # the rules' five events, the anonymous ideas awaiting triage (worth 0), the total
+    assert breakdown["Pisteet"].tolist() == ["3", "3", "0", "0", "0", "0", "6"]
+
+
+def test_the_units_survey_rounds_are_those_closed_by_the_periods_end(city_path, monkeypatch):
+    # R2 closed on 31.10.2026: in Q3 the latest round is R1, and there is no change to show yet.
+    app = unit_page(city_path, monkeypatch, unit="S1", period="2026-Q3")
+    assert any("Henkilöstökysely 2025" in c.value for c in app.caption)
+    assert not any("Muutos, %-yks." in d.value.columns for d in app.dataframe)
 
 
 def test_the_units_survey_indicators_beside_the_whole_organisation(city_path, monkeypatch):
-    app = unit_page(city_path, monkeypatch, unit="S1", period="2026-Q3")
+    app = unit_page(city_path, monkeypatch, unit="S1", period="2026-10")
     latest = table(app, "Mittari").set_index("Mittari")
     # R2 satisfaction: S1 = U1 6/6 + U2 7/8 favourable = 13/14 = 92.9 %; the organisation adds
     # U3 2/3 and U4 7/10: 22/27 = 81.5 %; the difference 11.4 points.
@@ -80,7 +88,7 @@ def test_the_units_survey_indicators_beside_the_whole_organisation(city_path, mo
 
 
 def test_a_small_units_survey_figures_stay_hidden_beside_the_organisations(city_path, monkeypatch):
-    app = unit_page(city_path, monkeypatch, unit="U3", period="2026-Q3")
+    app = unit_page(city_path, monkeypatch, unit="U3", period="2026-10")
     row = table(app, "Mittari").set_index("Mittari").loc["Työtyytyväisyys"]
     # U3 has 3 respondents, below 5: hidden, its count "< 5"; the organisation's 81.5 % stays.
     assert row.tolist() == ["piilotettu", "81,5\u00a0%", "piilotettu", "< 5"]

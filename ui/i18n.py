@@ -105,3 +105,48 @@ def day(value: date | None, lang: str | None = None) -> str:
         return MISSING
     lang = lang or current_language()
     return format_date(value, format=DATE_FORMATS[lang], locale=LOCALES[lang])
+
+
+# ----------------------------------------------------------------------------- figures by unit
+
+# How a value of each catalogue unit (metrics.catalogue.UNITS) is written: the number's
+# decimals, and whether it is a fraction shown as percent, a percent, or a plain number. A
+# change of a share or a percent is written in percentage points.
+_WRITERS = {
+    "count": (0, "number"),
+    "people": (0, "number"),
+    "per_100_staff_year": (1, "number"),
+    "share": (1, "fraction"),
+    "percent": (1, "percent"),
+    "pp": (1, "points"),
+    "relative_percent": (0, "percent"),
+    "days": (0, "number"),
+    "points": (1, "number"),
+    "points_per_10_staff": (2, "number"),
+    "rank": (0, "number"),
+    "scale": (2, "number"),
+    "hours_per_year": (0, "number"),
+    "eur_per_year": (0, "number"),
+}
+
+
+def figure(value, unit: str, lang: str | None = None) -> str:
+    """A value of a catalogue unit as the pages write it: 23,8 · 5,0 % · +7,4 %-yks."""
+    decimals, kind = _WRITERS[unit]
+    if kind == "fraction":
+        return fraction(value, decimals, lang)
+    if kind == "percent":
+        return percent(value, decimals, lang)
+    if kind == "points":
+        return points(value, decimals, lang)
+    return number(value, decimals, lang)
+
+
+def figure_change(change, unit: str, lang: str | None = None) -> str:
+    """A change of a value of the unit, signed: shares and percents change in points."""
+    decimals, kind = _WRITERS[unit]
+    if kind == "fraction":
+        return points(None if _blank(change) else 100 * change, decimals, lang)
+    if kind in ("percent", "points"):
+        return points(change, decimals, lang)
+    return number(change, decimals, lang, signed=True)

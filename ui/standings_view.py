@@ -154,13 +154,15 @@ def explain(row: pd.Series, breakdown: pd.DataFrame) -> None:
                     rank=whole(first["rank_with_one_more"]),
                 )
             )
+    # only the events the rules give points for can raise a rank
+    raising = breakdown[breakdown["event"].isin(EVENTS)]
     table(
         {
-            col("event"): labels,
-            col("points_each"): breakdown["points_each"].map(amount),
-            col("rank_with_one_more"): breakdown["rank_with_one_more"].map(whole),
-            col("needed_to_move_up"): breakdown["needed_to_move_up"].map(whole),
-            col("rank_when_moved_up"): breakdown["rank_when_moved_up"].map(whole),
+            col("event"): [event_label(e) for e in raising["event"]],
+            col("points_each"): raising["points_each"].map(amount),
+            col("rank_with_one_more"): raising["rank_with_one_more"].map(whole),
+            col("needed_to_move_up"): raising["needed_to_move_up"].map(whole),
+            col("rank_when_moved_up"): raising["rank_when_moved_up"].map(whole),
         }
     )
     st.caption(t("standings.raise.note"))
