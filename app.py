@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import access, filters, nav
+from ui import access, chrome, filters, nav, style
 from ui.i18n import t
 
 # The page icon is a file of the app's own: a `:material/…:` page icon is fetched from Google's
@@ -15,6 +15,7 @@ st.set_page_config(page_title="Pöhinä", page_icon=str(ICON), layout="wide")
 # Every page in pages/ with its menu icon, in menu order (metrics.access.PAGES names them all).
 ICONS = {
     "overview": ":material/dashboard:",
+    "pack": ":material/summarize:",  # the steering group's meeting pack
     "unit": ":material/apartment:",
     "pilots": ":material/groups:",
     "activities": ":material/event:",
@@ -31,6 +32,7 @@ ICONS = {
 # An unexpected error: a friendly message with a reference, the details in the server's log.
 with nav.guarded():
     filters.language()
+    style.inject()  # a focus ring keyboard users can see (ui/style.py)
     # The demo banner; or the login, or a refusal, and nothing else (ui.access).
     user = access.gate()
     # Only the pages the user's role may open are registered: no other page has an address.
@@ -41,4 +43,7 @@ with nav.guarded():
         if user.may_open(name)
     ]
     with nav.routed():
-        st.navigation(pages).run()
+        page = st.navigation(pages)
+        # The tab's title names the page; the page's language, Streamlit's own words (ui.chrome).
+        chrome.dress(page.title)
+        page.run()

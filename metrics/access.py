@@ -1,6 +1,6 @@
 """Who may see what: the role table, the pages each role may open and the units it may see.
 
-DESIGN.md, Access. The role table (loaded as a file of the kind `roles`) gives an e-mail one
+docs/design.md, Access. The role table (loaded as a file of the kind `roles`) gives an e-mail one
 role. A unit head's and a change agent's units, each with every unit below it, are the only
 units their pages show. The other roles see the whole organisation: steering and admin every
 page (admin also the data page, which can download every row anyway), staff the idea form, the
@@ -19,11 +19,11 @@ from metrics.contract import ROLES, ROLES_WITH_UNITS, UNIT_SEPARATOR
 
 # Every page of the app, by its file name in pages/ (app.py registers them in this order).
 PAGES = (
-    "overview", "unit", "pilots", "activities", "ideas", "idea_form", "triage", "standings",
-    "survey", "benchmark", "practices", "data",
+    "overview", "pack", "unit", "pilots", "activities", "ideas", "idea_form", "triage",
+    "standings", "survey", "benchmark", "practices", "data",
 )  # fmt: skip
 # What every role may open: send an idea and see what happens to ideas and who leads the
-# standings (DESIGN.md: staff "send ideas, see the idea board and standings").
+# standings (docs/design.md: staff "send ideas, see the idea board and standings").
 STAFF_PAGES = frozenset({"idea_form", "ideas", "standings"})
 MAY_OPEN: dict[str, frozenset[str]] = {
     "steering": frozenset(PAGES) - {"data"},

@@ -1,4 +1,4 @@
-"""The one place that decides which survey figures are hidden (DESIGN.md, Anonymity).
+"""The one place that decides which survey figures are hidden (docs/design.md, Anonymity).
 
 Primary suppression hides every group with 1 to threshold-1 respondents. Complementary
 suppression then hides further groups until no hidden group can be worked out by subtraction:

@@ -1,8 +1,11 @@
-"""The command line: python -m metrics demo | import | report | backup | restore.
+"""The command line: python -m metrics demo | import | report | backup | restore | token.
 
 Exit codes, so a scheduled job can tell outcomes apart: 0 done, 1 the file was refused
 (nothing written), 2 wrong usage, 3 an internal error, 4 the database is in use by another
-process (the running server).
+process (the running server) and no POHINA_URL and POHINA_TOKEN were given to go through it.
+
+With POHINA_URL and POHINA_TOKEN set, import, report and backup go through the running
+server's API (metrics/client.py), with the same output and exit codes.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics import catalogue, exports, periods, registry, store
+from metrics import backups, catalogue, client, exports, periods, registry, store, tokens
 from metrics.contract import KINDS
 from metrics.imports import ImportRejected, import_file
 
@@ -62,12 +65,35 @@ def parser() -> argparse.ArgumentParser:
         "--lang", choices=catalogue.LANGUAGES, default="fi", help="language of definitions"
     )
 
-    for name, text in (
-        ("backup", "write a backup to DIR"),
-        ("restore", "replace the database from DIR"),
-    ):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("dir", type=Path)
+    backup = commands.add_parser(
+        "backup", help="write a backup to DIR (default: a new folder in the backups folder)"
+    )
+    backup.add_argument("dir", type=Path, nargs="?")
+    restore = commands.add_parser("restore", help="replace the database from DIR")
+    restore.add_argument("dir", type=Path)
+
+    token = commands.add_parser("token", help="bearer tokens for the server's API")
+    actions = token.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="make a token and print it, once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--scope", choices=tokens.SCOPES, required=True)
+    actions.add_parser("list", help="list the tokens (never their secrets)")
+    revoke = actions.add_parser("revoke", help="refuse a token from now on")
+    revoke.add_argument("name")
+
+    pack = commands.add_parser("pack", help="write the steering group's meeting pack")
+    days = pack.add_mutually_exclusive_group()
+    days.add_argument("--period", help="a period (default: since the previous meeting)")
+    days.add_argument("--since", type=date.fromisoformat, help="the days since DATE")
+    days.add_argument("--meeting", help="the pack for a meeting (its meeting_id)")
+    pack.add_argument("--unit")
+    pack.add_argument("--lang", choices=catalogue.LANGUAGES, default="fi")
+    pack.add_argument("--format", choices=("pdf", "html"), required=True)
+    pack.add_argument("--out", type=Path, required=True)
+    mail = commands.add_parser("digest", help="mail the monthly digests (exit: failed mails)")
+    mail.add_argument("--period", help="the period (default: the last complete month)")
+    mail.add_argument("--dry-run", type=Path, metavar="DIR", help="write .eml files to DIR")
+    mail.add_argument("--lang", choices=catalogue.LANGUAGES, default="fi")
     return top
 
 
@@ -78,16 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     except ImportRejected as refused:
         print(refused.report(), file=sys.stderr)
         return EXIT_REFUSED
+    except client.ServerSaid as said:
+        print(said, file=sys.stderr)
+        return _OUTCOMES[said.outcome]
     except duckdb.IOException as error:
         if "lock" not in str(error).lower():
             traceback.print_exc()
             return EXIT_INTERNAL
         # DuckDB lets one process use a database file: here, the running server.
-        print(
-            f"error: the database {store.db_path()} is in use by another process (the running"
-            " Pöhinä server); stop the service for the load, or load the file on the Data page",
-            file=sys.stderr,
-        )
+        print(f"error: {busy(args.command)}", file=sys.stderr)
         return EXIT_BUSY
     except (ValueError, FileNotFoundError, FileExistsError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -95,6 +120,20 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:
         traceback.print_exc()
         return EXIT_INTERNAL
+
+
+_OUTCOMES = {"refused": EXIT_REFUSED, "usage": EXIT_USAGE, "internal": EXIT_INTERNAL}
+THROUGH_SERVER = ("import", "report", "backup")
+
+
+def busy(command: str) -> str:
+    """Why a command could not open the database, and what to do instead."""
+    held = (
+        f"the database {store.db_path()} is in use by another process (the running Pöhinä server)"
+    )
+    if command in THROUGH_SERVER:
+        return f"{held}; to {command} through it, {client.HOW_TO_SET}"
+    return f"{held}; stop the service first (systemctl stop pohina), or use the Data page"
 
 
 def _demo(args) -> int:
@@ -117,6 +156,18 @@ def _demo(args) -> int:
 
 
 def _import(args) -> int:
+    if remote := client.configured():
+        summary = client.import_file(
+            remote,
+            args.kind,
+            args.file,
+            round_id=args.round_id,
+            sheet=args.sheet,
+            preset=args.preset,
+            replace_round=args.replace_round,
+        )
+        print(summary)
+        return EXIT_OK
     con = store.connect()
     result = import_file(
         con,
@@ -146,23 +197,56 @@ def _report(args) -> int:
             options = " ".join(f"[--{o.replace('_round', '')}]" for o in report.options)
             print(f"{report.name} {options}\n    {report.description}")
         return EXIT_OK
-    if args.name not in registry.REPORTS:
-        raise ValueError(f"no report named {args.name!r}; see `report --list`")
-    report = registry.REPORTS[args.name]
-    period = (
-        periods.parse(args.period) if args.period else periods.last_complete_month(date.today())
-    )
-    frame = report.build(
-        store.connect(),
-        period=period,
-        unit=args.unit,
-        round_id=args.round_id,
-        from_round=args.from_round,
-        to_round=args.to_round,
-        lang=args.lang,
-    )
-    sys.stdout.write(format_table(frame[list(report.columns)], args.format))
+    options = {
+        "period": args.period,
+        "unit": args.unit,
+        "round_id": args.round_id,
+        "from_round": args.from_round,
+        "to_round": args.to_round,
+        "lang": args.lang,
+    }
+    if remote := client.configured():
+        names = {"round_id": "round", "from_round": "from", "to_round": "to"}
+        query = {names.get(k, k): v for k, v in options.items()} | {"format": args.format}
+        sys.stdout.write(client.report(remote, args.name, query))
+        return EXIT_OK
+    sys.stdout.write(report_text(store.connect(), args.name, fmt=args.format, **options))
     return EXIT_OK
+
+
+def report_text(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    *,
+    fmt: str = "csv",
+    period: str | None = None,
+    unit: str | None = None,
+    round_id: str | None = None,
+    from_round: str | None = None,
+    to_round: str | None = None,
+    lang: str = "fi",
+) -> str:
+    """A report as the command line prints it (and the server's API answers it): CSV or JSON.
+
+    `period` is a period's text (periods.parse); None is the last complete month. Raises
+    ValueError for an unknown report, period, format or language."""
+    if name not in registry.REPORTS:
+        raise ValueError(f"no report named {name!r}; see `report --list`")
+    if fmt not in ("csv", "json"):
+        raise ValueError(f"the format is csv or json, not {fmt!r}")
+    if lang not in catalogue.LANGUAGES:
+        raise ValueError(f"the language is one of {', '.join(catalogue.LANGUAGES)}, not {lang!r}")
+    report = registry.REPORTS[name]
+    frame = report.build(
+        con,
+        period=periods.parse(period) if period else periods.last_complete_month(date.today()),
+        unit=unit,
+        round_id=round_id,
+        from_round=from_round,
+        to_round=to_round,
+        lang=lang,
+    )
+    return format_table(frame[list(report.columns)], fmt)
 
 
 def _rounded(value):
@@ -187,7 +271,19 @@ def format_table(frame: pd.DataFrame, fmt: str) -> str:
 
 
 def _backup(args) -> int:
-    print(f"backup written to {store.backup(store.connect(), args.dir)}")
+    if remote := client.configured():
+        if args.dir is not None:
+            raise ValueError(
+                "through the server a backup goes into the server's backups folder; leave out DIR"
+            )
+        print(f"backup written to {client.backup(remote)}")
+        return EXIT_OK
+    con = store.connect()
+    if args.dir is None:
+        written = backups.take(con, backups.backup_root())
+    else:
+        written = store.backup(con, args.dir)
+    print(f"backup written to {written}")
     return EXIT_OK
 
 
@@ -196,10 +292,58 @@ def _restore(args) -> int:
     return EXIT_OK
 
 
+def _token(args) -> int:
+    con = store.connect()
+    if args.action == "create":
+        secret = tokens.create(con, args.name, args.scope, created_by=_who())
+        print(secret)
+        print(
+            f"token {args.name} ({args.scope}) created. It is shown only this once: keep it where"
+            f" the job reads it ({client.TOKEN_VARIABLE}).",
+            file=sys.stderr,
+        )
+    elif args.action == "list":
+        sys.stdout.write(format_table(tokens.listing(con), "csv"))
+    else:
+        tokens.revoke(con, args.name)
+        print(f"token {args.name} revoked")
+    return EXIT_OK
+
+
+def _pack(args) -> int:
+    from metrics import meetings, pack, pack_document
+
+    con = store.connect()
+    period = periods.parse(args.period) if args.period else None
+    window = meetings.window(con, meeting_id=args.meeting, period=period, since=args.since)
+    built = pack.build(con, window=window, unit=args.unit)
+    if args.format == "pdf":
+        args.out.write_bytes(pack_document.pdf(built, args.lang))
+    else:
+        args.out.write_text(pack_document.html(built, args.lang), encoding="utf-8")
+    print(f"meeting pack for {window.period} written to {args.out}")
+    return EXIT_OK
+
+
+def _digest(args) -> int:
+    """Exit code: how many mails failed (0: all sent), at most 99."""
+    from metrics import digest
+
+    today = date.today()
+    period = periods.parse(args.period) if args.period else periods.last_complete_month(today)
+    sent, failed = digest.run(store.connect(), period=period, dry_run=args.dry_run, lang=args.lang)
+    done = f"written to {args.dry_run}" if args.dry_run else "sent"
+    print(f"digests for {period}: {sent - failed} of {sent} {done}")
+    return min(failed, 99)
+
+
 COMMANDS = {
+    "pack": _pack,
+    "digest": _digest,
     "demo": _demo,
     "import": _import,
     "report": _report,
     "backup": _backup,
     "restore": _restore,
+    "token": _token,
 }

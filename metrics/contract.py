@@ -1,7 +1,8 @@
 """The data contract: the kinds of file Pöhinä imports, their columns and their value rules.
 
-This is data-contract.md in code. The importer reads it to parse and validate files; nothing
-else decides what a column means.
+docs/data-contract.md in code: the importer reads it to parse and validate files, and the
+contract's column tables are generated from it (`make docs`); nothing else decides what a
+column means.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ PRACTICE_ORIGIN_ALIASES = {
     "kehitysidea": "idea", "aloite": "idea", "pilot": "project", "projekti": "project",
     "kehittämisprojekti": "project", "seminaari": "seminar", "muu": "other",
 }  # fmt: skip
-# Who may see what when the app runs with a login (DESIGN.md, Access; metrics.access).
+# Who may see what when the app runs with a login (docs/design.md, Access; metrics.access).
 ROLES = ("steering", "unit_head", "change_agent", "staff", "admin")
 ROLE_ALIASES = {
     "ohjausryhmä": "steering", "esihenkilö": "unit_head", "yksikön päällikkö": "unit_head",
@@ -287,6 +288,18 @@ KINDS: dict[str, Kind] = {
                 Column(
                     "origin", "choice", choices=PRACTICE_ORIGINS, aliases=PRACTICE_ORIGIN_ALIASES
                 ),
+            ),
+        ),
+        # The steering group's meeting dates: a meeting pack covers the days since the
+        # previous meeting (metrics.meetings). A date may lie ahead: meetings are planned.
+        Kind(
+            "meetings",
+            "meetings",
+            ("meeting_id",),
+            (
+                _id("meeting_id"),
+                Column("held_on", "date", required=True),
+                Column("title", max_len=TITLE_MAX),
             ),
         ),
         Kind(

@@ -37,6 +37,22 @@ DESCRIPTION_MAX = 4000
 NAME_MAX = 200
 
 
+# An idea number as people type it: "I-2026-1", "i-2026-00001", "2026-1", "I 2026 1".
+IDEA_NUMBER = re.compile(r"(?:I\s*-?\s*)?(\d{4})\s*[-\s]\s*(\d{1,9})", re.IGNORECASE)
+
+
+def normalise_idea_number(text: str | None) -> str:
+    """An idea number as it is stored, I-YYYY-NNNNN, from one typed loosely: "I-2026-1",
+    "i-2026-00001" and "2026-1" are all I-2026-00001. Anything else (an imported file's own
+    numbers, say "M4") comes back as typed, without the spaces around it; the lookups ignore
+    its case."""
+    typed = (text or "").strip()
+    found = IDEA_NUMBER.fullmatch(typed)
+    if found is None:
+        return typed
+    return f"I-{found[1]}-{int(found[2]):05d}"
+
+
 def allowed_changes(status: str) -> tuple[str, ...]:
     """The statuses an idea in `status` may move to (merged means: merge into another idea)."""
     return TRANSITIONS.get(status, ())
@@ -316,7 +332,7 @@ def merge(
     merged. With `units` (the acting person's scope; None: every unit) both ideas must be in
     those units, and a refusal tells nothing of an idea outside them.
     Returns the status the idea came from; raises ChangeRefused otherwise."""
-    return _change(con, idea_id, "merged", who, note, now, (into or "").strip(), units)
+    return _change(con, idea_id, "merged", who, note, now, normalise_idea_number(into), units)
 
 
 # decided_on is the day of the first decision; implemented_on the day it was implemented.
@@ -332,7 +348,7 @@ CHANGE_SQL = """
 
 
 def _change(con, idea_id, to_status, who, note, now, into, units=None) -> str:
-    idea_id = (idea_id or "").strip()
+    idea_id = normalise_idea_number(idea_id)
     who = (who or "").strip()
     if not who:
         raise ChangeRefused("who_required", idea_id)

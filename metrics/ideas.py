@@ -1,6 +1,9 @@
-"""Idea metrics (definitions in DESIGN.md). An idea belongs to the period it was submitted in.
+"""Idea figures (definitions in docs/design.md). An idea belongs to the period it was submitted
+in.
 
-Reading only: the form's and the triage's writes live in metrics/idea_actions.py.
+Reading only: the form's and the triage's writes live in metrics/idea_actions.py. Ideas one by
+one (the idea list, one idea, its events) are in metrics/idea_list.py, with the rules an idea's
+row is read by; they are named here too, where the pages and the registry find them.
 """
 
 from __future__ import annotations
@@ -10,26 +13,29 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from metrics import periods, settings, store, units
-from metrics.contract import DECIDED_STATUSES, IDEA_STATUSES
+from metrics import periods, store, units
+from metrics.contract import IDEA_STATUSES
+from metrics.idea_list import (  # noqa: F401 - the list's names, for the pages and the registry
+    DECIDED_ON_SQL,
+    DECIDED_SQL,
+    IMPLEMENTED_ON_SQL,
+    WAITING_SQL,
+    WAITING_STATUSES,
+    categories,
+    decision_target,
+    idea,
+    idea_events,
+    idea_list,
+    ideas_report,
+    overdue_ideas,
+)
 from metrics.periods import Period
 from metrics.units import HEADCOUNT_ON_SQL, SCOPE_SQL
 
-# Ideas waiting for a decision: the backlog.
-WAITING_STATUSES = ("new", "in_review")
 # Age and waiting-time bands in days, (from, to) inclusive; None = no upper end.
 DAY_BANDS = ((0, 7), (8, 14), (15, 30), (31, 60), (61, 90), (91, 180), (181, None))
-# The idea list shows at most this many ideas (the newest); the count says how many matched.
-LIST_LIMIT = 500
 # The monthly flow shows at least this many months, ending with the period's last month.
 FLOW_MONTHS = 12
-
-# The decision date: decided_on, or for a decided idea without one, the day its status changed.
-DECIDED_ON_SQL = "coalesce(i.decided_on, i.status_changed_on)"
-# The implementation date, likewise.
-IMPLEMENTED_ON_SQL = "coalesce(i.implemented_on, i.status_changed_on)"
-_DECIDED = f"i.status IN {tuple(DECIDED_STATUSES)}"
-_WAITING = f"i.status IN {tuple(WAITING_STATUSES)}"
 
 # One rule for merged ideas, everywhere: an idea merged into another is a duplicate, not an idea
 # of its own. It is left out of every idea figure (submitted, participation, decided,
@@ -41,7 +47,7 @@ COUNTED_SQL = "i.status <> 'merged'"
 SCOPED_SQL = f"""
     WITH scope AS ({SCOPE_SQL})
     SELECT i.*, {DECIDED_ON_SQL} AS decision_date, {IMPLEMENTED_ON_SQL} AS done_date,
-           {_DECIDED} AS is_decided, i.status = 'implemented' AS is_implemented,
+           {DECIDED_SQL} AS is_decided, i.status = 'implemented' AS is_implemented,
            {COUNTED_SQL} AS counted
     FROM ideas i JOIN scope USING (unit_id)
 """
@@ -190,7 +196,7 @@ def status_funnel(con, *, period: Period, unit: str | None = None) -> pd.DataFra
 MONTHLY_FLOW_SQL = f"""
     WITH scope AS ({SCOPE_SQL}),
     scoped AS (
-        SELECT i.submitted_on, {DECIDED_ON_SQL} AS decision_date, {_DECIDED} AS is_decided
+        SELECT i.submitted_on, {DECIDED_ON_SQL} AS decision_date, {DECIDED_SQL} AS is_decided
         FROM ideas i JOIN scope USING (unit_id) WHERE {COUNTED_SQL}
     ),
     months AS (
@@ -274,12 +280,13 @@ BACKLOG_SQL = f"""
     WITH scope AS ({SCOPE_SQL})
     SELECT i.idea_id, i.unit_id, date_diff('day', i.submitted_on, $on) AS age_days
     FROM ideas i JOIN scope USING (unit_id)
-    WHERE {_WAITING} AND i.submitted_on <= $on
+    WHERE {WAITING_SQL} AND i.submitted_on <= $on
 """
 
 BACKLOG_BY_AGE_SQL = f"""
     WITH backlog AS ({BACKLOG_SQL})
     SELECT {_band_sql("age_days")} AS band, count(*) AS ideas,
+           count(*) FILTER (WHERE age_days <= $target) AS within_target,
            count(*) FILTER (WHERE age_days > $target) AS overdue
     FROM backlog GROUP BY band
 """
@@ -294,21 +301,27 @@ BACKLOG_BY_PLACE_SQL = f"""
 """
 
 
-def _target(target_days: int | None) -> int:
-    return settings.load().decision_target_days if target_days is None else int(target_days)
-
-
 def backlog_by_age(
     con, *, on: date, unit: str | None = None, target_days: int | None = None
 ) -> pd.DataFrame:
     """Ideas waiting for a decision (new or in_review) on the day `on`, by age in DAY_BANDS.
 
     from_days, to_days (age in days since submission, inclusive; to_days empty for the open
-    band), ideas, overdue (of those, waiting longer than the decision target: target_days, by
-    default the setting ideas.decision_target_days, 30 days).
+    band), ideas, within_target and overdue (of those, waiting up to / longer than the decision
+    target: target_days, by default the setting ideas.decision_target_days, 30 days).
     """
-    params = {"unit": unit, "on": on, "target": _target(target_days)}
-    return _bands(store.read(con, BACKLOG_BY_AGE_SQL, params), ["ideas", "overdue"])
+    params = {"unit": unit, "on": on, "target": decision_target(target_days)}
+    columns = ["ideas", "within_target", "overdue"]
+    return _bands(store.read(con, BACKLOG_BY_AGE_SQL, params), columns)
+
+
+def backlog_totals(
+    con, *, on: date, unit: str | None = None, target_days: int | None = None
+) -> pd.Series:
+    """The backlog on the day `on` in one row: waiting (ideas new or in_review) and overdue
+    (of those, waiting longer than the decision target): backlog_by_age's totals."""
+    ages = backlog_by_age(con, on=on, unit=unit, target_days=target_days)
+    return pd.Series({"waiting": int(ages["ideas"].sum()), "overdue": int(ages["overdue"].sum())})
 
 
 def backlog_by_place(
@@ -321,7 +334,7 @@ def backlog_by_place(
     new or in_review), overdue (waiting longer than the decision target), oldest_days (age of
     the oldest waiting idea, days).
     """
-    params = {"unit": unit, "on": on, "target": _target(target_days)}
+    params = {"unit": unit, "on": on, "target": decision_target(target_days)}
     return store.read(con, BACKLOG_BY_PLACE_SQL, params)
 
 
@@ -359,7 +372,7 @@ BY_UNIT_SQL = f"""
         FROM unit_closure c JOIN listed l ON l.unit_id = c.ancestor_id
     ),
     dated AS (
-        SELECT m.row_unit, i.status, i.submitter, i.submitted_on, {_DECIDED} AS is_decided,
+        SELECT m.row_unit, i.status, i.submitter, i.submitted_on, {DECIDED_SQL} AS is_decided,
                {DECIDED_ON_SQL} AS decision_date, {IMPLEMENTED_ON_SQL} AS done_date
         FROM ideas i JOIN members m USING (unit_id) WHERE {COUNTED_SQL}
     ),
@@ -392,7 +405,7 @@ BY_UNIT_SQL = f"""
     overdue AS (
         SELECT m.row_unit, count(*) AS overdue
         FROM ideas i JOIN members m USING (unit_id)
-        WHERE {_WAITING} AND date_diff('day', i.submitted_on, $backlog_on) > $target
+        WHERE {WAITING_SQL} AND date_diff('day', i.submitted_on, $backlog_on) > $target
         GROUP BY m.row_unit
     )
     SELECT l.unit_id,
@@ -451,7 +464,7 @@ def ideas_by_unit(
         "cohort_start": cohort.start,
         "cohort_end": cohort.end,
         "backlog_on": on or date.today(),
-        "target": _target(target_days),
+        "target": decision_target(target_days),
     }
     counts = store.read(con, BY_UNIT_SQL, params)
     tree = units.units(con).rename(columns={"name": "unit_name"})
@@ -500,139 +513,3 @@ def benefit(con, *, period: Period, unit: str | None = None) -> pd.Series:
     row = store.read(con, BENEFIT_SQL, params).iloc[0]
     counts = ["implemented", "with_estimate", "implemented_to_date"]
     return pd.concat([row[counts].astype(int), row.drop(counts).astype(float)])
-
-
-# ----------------------------------------------------------------------------- single ideas
-
-# The idea list's orders, by name (a whitelist: no ORDER BY text comes from a caller).
-LIST_ORDERS = {
-    "newest": "i.submitted_on DESC, i.idea_id DESC",
-    "oldest": "i.submitted_on, i.idea_id",
-    "decided": f"{DECIDED_ON_SQL} DESC NULLS LAST, i.idea_id DESC",  # the latest decision first
-}
-
-LIST_SQL = f"""
-    WITH scope AS ({SCOPE_SQL})
-    SELECT i.idea_id, i.title, i.unit_id, u.name AS unit_name, i.status, i.category,
-           i.submitted_on, date_diff('day', i.submitted_on, $on) AS age_days,
-           CASE WHEN {_DECIDED} THEN {DECIDED_ON_SQL} END AS decided_on,
-           CASE WHEN i.status = 'implemented' THEN {IMPLEMENTED_ON_SQL} END AS implemented_on,
-           i.merged_into, count(*) OVER () AS matching
-    FROM ideas i JOIN scope USING (unit_id) JOIN units u USING (unit_id)
-    WHERE ($start IS NULL OR i.submitted_on BETWEEN $start AND $end)
-      AND list_contains($statuses, i.status)
-      AND ($search IS NULL
-           OR contains(lower(i.title), $search)
-           OR contains(lower(coalesce(i.description, '')), $search)
-           OR lower(i.idea_id) = $search)
-    ORDER BY {{order}}
-    LIMIT $limit
-"""
-
-
-def idea_list(
-    con,
-    *,
-    on: date,
-    period: Period | None = None,
-    unit: str | None = None,
-    statuses: tuple[str, ...] | None = None,
-    search: str | None = None,
-    order: str = "newest",
-    limit: int | None = LIST_LIMIT,
-) -> pd.DataFrame:
-    """Ideas matching the filters, newest (or oldest) first, at most `limit` of them.
-
-    idea_id, title, unit_id, unit_name, status, category, submitted_on, age_days (days from
-    submission to `on`), decided_on, implemented_on, merged_into, matching (how many ideas
-    match in all, however many are listed). No submitter, ever.
-    `period` None lists every period; `statuses` None every status; `search` finds text in the
-    title or description (case-insensitive) or an exact idea number.
-    """
-    text = (search or "").strip().lower()
-    params = {
-        "unit": unit,
-        "on": on,
-        "start": period.start if period else None,
-        "end": period.end if period else None,
-        "statuses": list(statuses if statuses is not None else IDEA_STATUSES),
-        "search": text or None,
-        "limit": limit if limit is not None else 2**62,
-    }
-    sql = LIST_SQL.replace("{order}", LIST_ORDERS[order])
-    return store.read(con, sql, params)
-
-
-def ideas_report(con, *, period: Period, unit: str | None = None, on: date | None = None):
-    """Every idea of the period with its status and age (report `ideas`); no submitters.
-
-    The columns of idea_list, the dates written YYYY-MM-DD; age_days counts to `on`, default
-    today.
-    """
-    frame = idea_list(con, on=on or date.today(), period=period, unit=unit, limit=None)
-    for column in ("submitted_on", "decided_on", "implemented_on"):
-        frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
-    return frame
-
-
-IDEA_SQL = f"""
-    WITH scope AS ({SCOPE_SQL})
-    SELECT i.idea_id, i.title, i.description, i.category, i.unit_id, u.name AS unit_name,
-           u.change_agent, i.status, i.submitted_on, i.decided_on, i.implemented_on,
-           i.merged_into, i.anonymous, i.benefit_hours_per_year, i.benefit_eur_per_year
-    FROM ideas i JOIN scope USING (unit_id) JOIN units u USING (unit_id)
-    WHERE upper(i.idea_id) = upper($idea_id)
-    ORDER BY i.idea_id = $idea_id DESC
-    LIMIT 1
-"""
-
-
-def idea(con, *, idea_id: str, unit: str | None = None) -> pd.DataFrame:
-    """One idea by its number, case ignored, if it belongs to `unit` or a unit below it (any
-    home unit when None); otherwise an empty frame. Columns: idea_id, title, description,
-    category, unit_id, unit_name, change_agent, status, submitted_on, decided_on,
-    implemented_on, merged_into, anonymous, benefit_hours_per_year, benefit_eur_per_year.
-    No submitter."""
-    return store.read(con, IDEA_SQL, {"idea_id": idea_id.strip(), "unit": unit})
-
-
-EVENTS_SQL = """
-    SELECT changed_at, changed_by, from_status, to_status, merged_into, note
-    FROM idea_events WHERE idea_id = $idea_id ORDER BY event_id
-"""
-
-
-def idea_events(con, *, idea_id: str) -> pd.DataFrame:
-    """An idea's event log, oldest first: changed_at (timestamp), changed_by (empty for the
-    submission, which never records who sent it), from_status (empty for the submission),
-    to_status, merged_into, note."""
-    return store.read(con, EVENTS_SQL, {"idea_id": idea_id.strip()})
-
-
-def categories(con) -> list[str]:
-    """The categories ideas have, the most used first (the form offers these)."""
-    frame = store.read(
-        con,
-        "SELECT category FROM ideas WHERE category IS NOT NULL"
-        " GROUP BY category ORDER BY count(*) DESC, category",
-    )
-    return frame["category"].tolist()
-
-
-def overdue_ideas(
-    con,
-    *,
-    on: date,
-    unit: str | None = None,
-    target_days: int | None = None,
-    limit: int | None = LIST_LIMIT,
-) -> pd.DataFrame:
-    """The ideas waiting for a decision (new or in_review) on the day `on` for longer than the
-    decision target (target_days, by default the setting ideas.decision_target_days), the
-    oldest first: the columns of idea_list, matching counting the overdue ideas. No submitter."""
-    waiting = idea_list(
-        con, on=on, unit=unit, statuses=WAITING_STATUSES, order="oldest", limit=None
-    )
-    overdue = waiting[waiting["age_days"] > _target(target_days)]
-    overdue = overdue.assign(matching=len(overdue)).reset_index(drop=True)
-    return overdue if limit is None else overdue.head(limit)

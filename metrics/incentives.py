@@ -311,8 +311,9 @@ def standings(
     left_out ("no_staff" for a unit without staff on the period's last day, else empty),
     points (Σ events × their points), points_per_10_staff (points / (staff / 10)),
     mean_points_per_10_staff (the organisation's, over the ranked units), prior_weight (k, in
-    tens of staff), own_weight (fraction 0–1 of the score that is the unit's own rate),
-    score (points per 10 staff, shrunk: see the module), rank (1 = best; ties share a rank),
+    tens of staff), tens_of_staff (staff / 10, the unit of the rate), own_weight (fraction
+    0–1 of the score that is the unit's own rate), score (points per 10 staff, shrunk: see the
+    module), rank (1 = best; ties share a rank),
     units_ranked (how many units the table ranks).
     The left-out units come last, without rate, score or rank. Ranks are always over the whole
     organisation; `unit` only narrows the rows to that unit and the units below it.
@@ -356,7 +357,8 @@ def _standings_of(con, chosen: list[Period], level: str, rules: Rules) -> pd.Dat
 STANDINGS_COLUMNS = [
     "period", "period_start", "unit_id", "unit_name", "headcount", "started_on",
     "new_in_period", "ranked", "left_out", "points", "points_per_10_staff",
-    "mean_points_per_10_staff", "prior_weight", "own_weight", "score", "rank", "units_ranked",
+    "mean_points_per_10_staff", "prior_weight", "tens_of_staff", "own_weight", "score", "rank",
+    "units_ranked",
 ]  # fmt: skip
 
 
@@ -372,6 +374,7 @@ def _score(frame: pd.DataFrame, k: float) -> pd.DataFrame:
     tens = frame["headcount"].where(ranked) / 10
     total_tens = tens.sum()
     mean = frame["points"].where(ranked).sum() / total_tens if total_tens else math.nan
+    frame["tens_of_staff"] = tens
     frame["points_per_10_staff"] = frame["points"].where(ranked) / tens
     frame["mean_points_per_10_staff"] = mean
     frame["prior_weight"] = k

@@ -1,7 +1,9 @@
 """Every report by name: what it shows, its columns and the options it accepts.
 
-`python -m metrics report --list`, the report command and the README read this; what each
-figure means is in the metric catalogue (metrics/catalogue.toml, `report definitions`).
+`python -m metrics report`, `report --list` and the server's API (GET /api/v1/reports/…) read
+this, and docs/data-contract.md's list of reports is generated from it (`make docs`);
+tests/test_docs.py checks that the README names every report. What each figure means is in the
+metric catalogue (metrics/catalogue.toml, `report definitions`).
 """
 
 from __future__ import annotations

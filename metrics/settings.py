@@ -1,6 +1,6 @@
 """Programme settings a city may change: read from data/settings.toml (or POHINA_SETTINGS).
 
-Only what DESIGN.md calls configurable lives here; every value has a documented default.
+Only what docs/design.md calls configurable lives here; every value has a documented default.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ LOWEST_ANONYMITY_THRESHOLD = 3
 class Settings:
     # no survey figure for a group with fewer respondents than this (never below 3)
     min_respondents: int = 5
-    # open survey text is never shown below this many respondents
-    min_respondents_open_text: int = 10
     # an idea undecided for longer than this many days is overdue
     decision_target_days: int = 30
     # a signed-in person may send at most this many ideas a day (named or anonymous)
@@ -47,9 +45,6 @@ def load(path: str | Path | None = None) -> Settings:
     survey = values.get("survey", {})
     settings = Settings(
         min_respondents=int(anonymity.get("min_respondents", Settings.min_respondents)),
-        min_respondents_open_text=int(
-            anonymity.get("min_respondents_open_text", Settings.min_respondents_open_text)
-        ),
         decision_target_days=int(ideas.get("decision_target_days", Settings.decision_target_days)),
         max_sends_per_day=int(ideas.get("max_sends_per_day", Settings.max_sends_per_day)),
         max_file_mb=float(imports.get("max_file_mb", Settings.max_file_mb)),

@@ -1,6 +1,6 @@
 """The DuckDB store: the one place that opens the database, owns the schema and runs writes.
 
-DuckDB rules this module keeps (DESIGN.md):
+DuckDB rules this module keeps (docs/design.md, Architecture):
 - one connection per database file per process; every query takes a fresh cursor, because
   sharing one cursor across Streamlit's session threads returns wrong results silently;
 - every write runs in an explicit transaction that is rolled back on any error, because after
@@ -220,7 +220,7 @@ MIGRATIONS: list[str] = [
         favourable BIGINT NOT NULL,
         value_sum BIGINT NOT NULL
     );
-    -- filled once from the answers already loaded; a frozen copy of survey.UNIT_SUMS_SQL
+    -- filled once from the answers already loaded; a frozen copy of import_write.UNIT_SUMS_SQL
     INSERT INTO survey_unit_sums
     SELECT round_id, unit_id, indicator, count(DISTINCT respondent), count(*),
            count(*) FILTER (WHERE value >= scale_max - 1), sum(value)
@@ -336,6 +336,29 @@ MIGRATIONS: list[str] = [
     FROM survey_round_loads l CROSS JOIN units u
     WHERE l.round_id NOT IN (SELECT round_id FROM survey_round_units)
     ORDER BY l.round_id, u.rowid;  -- kept in the units' order: suppression follows it
+    """,
+    # bearer tokens of the server's API (metrics/tokens.py): a name, a scope (import or read)
+    # and the SHA-256 of the secret, which is shown once and never stored. IF NOT EXISTS, so the
+    # step means the same wherever it lands among migrations appended at the same time.
+    """
+    CREATE TABLE IF NOT EXISTS api_tokens (
+        name VARCHAR PRIMARY KEY,
+        scope VARCHAR NOT NULL,
+        token_sha256 VARCHAR NOT NULL UNIQUE,
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR,
+        last_used_at TIMESTAMP
+    );
+    """,
+    # the steering group's meetings (the `meetings` kind): a meeting pack covers the days since
+    # the previous meeting (metrics.meetings). IF NOT EXISTS: the step means the same wherever
+    # it lands among migrations appended at the same time.
+    """
+    CREATE TABLE IF NOT EXISTS meetings (
+        meeting_id VARCHAR PRIMARY KEY,
+        held_on DATE NOT NULL,
+        title VARCHAR
+    );
     """,
 ]
 

@@ -9,7 +9,7 @@ has any for it, and otherwise from the vendor's pre-aggregated results for home 
 (survey_results): those follow the same anonymity rules with their n as respondents; where n
 is missing the publisher's own suppression stands and no significance test is made.
 
-A closed round is frozen as published (DESIGN.md, Anonymity): its groups are those of its own
+A closed round is frozen as published (docs/design.md, Anonymity): its groups are those of its own
 unit tree, as it was when data about its units was first loaded (survey_round_units, kept by
 metrics.imports), so that moving a unit later changes none of its figures.
 """
@@ -27,7 +27,7 @@ from metrics.anonymity import ORGANISATION
 
 # The unit tree of each chosen round: as it was when data about the round's units was first
 # loaded (survey_round_units, kept by metrics.imports), so that no later move changes a figure
-# of a closed round (DESIGN.md, Anonymity); a round with nothing of its units loaded yet (no
+# of a closed round (docs/design.md, Anonymity); a round with nothing of its units loaded yet (no
 # unit figures to move) follows today's units. `position` keeps the units' stored order.
 ROUND_UNITS_SQL = """
     SELECT round_id, unit_id, parent_id, org_id, rowid AS position FROM survey_round_units
@@ -74,18 +74,9 @@ SCORED_ANSWERS_SQL = """
     )
 """
 
-# Per unit (own respondents only), round and indicator: the sums the pooled figures are made of.
-UNIT_SUMS_SQL = f"""
-    WITH answers AS ({SCORED_ANSWERS_SQL})
-    SELECT round_id, unit_id, indicator,
-           count(DISTINCT respondent) AS respondents,
-           count(*) AS answers,
-           count(*) FILTER (WHERE favourable) AS favourable,
-           sum(value) AS value_sum
-    FROM answers GROUP BY ALL
-"""
-
-# UNIT_SUMS_SQL as the importer keeps it in survey_unit_sums (metrics.imports).
+# Per unit (own respondents only), round and indicator: the sums the pooled figures are made of,
+# as the importer keeps them in survey_unit_sums (metrics.import_write.UNIT_SUMS_SQL, made of
+# SCORED_ANSWERS_SQL).
 STORED_UNIT_SUMS_SQL = """
     SELECT * FROM survey_unit_sums WHERE round_id IN (SELECT unnest($rounds::VARCHAR[]))
 """
@@ -273,7 +264,7 @@ def _group_parents(con, round_ids) -> dict[str, dict[str, str | None]]:
 
 
 def change_ci(p_from, n_from, p_to, n_to):
-    """change_pp and its 95 % interval (DESIGN.md): respondents are the sampling unit.
+    """change_pp and its 95 % interval (docs/design.md, Survey): respondents are the sampling unit.
 
     p_from and p_to are favourable shares in percent; returns (change_pp, ci_low_pp,
     ci_high_pp). Works on numbers and on arrays alike.

@@ -41,6 +41,7 @@ PLANNED_DATES = {
     ("teams", "ended_on"),
     ("survey_rounds", "opened_on"),
     ("survey_rounds", "closed_on"),
+    ("meetings", "held_on"),
 }
 
 
@@ -354,7 +355,7 @@ def _rules_ideas(con, check, staged, frame):
             "an idea cannot be merged into itself",
         )
     if "anonymous" in staged.columns and "submitter" in staged.columns:
-        # An anonymous idea keeps no submitter at all (DESIGN.md, anonymity).
+        # An anonymous idea keeps no submitter at all (docs/design.md, Anonymity).
         staged.loc[staged["anonymous"], "submitter"] = None
     return staged
 
@@ -540,4 +541,5 @@ RULES = {
     "activities": _rules_activities,
     "practices": _rules_practices,
     "roles": _rules_roles,
+    "meetings": lambda con, check, staged, frame: staged,  # the columns' own checks suffice
 }

@@ -60,19 +60,19 @@ for row, column in zip(figures.itertuples(), st.columns(max(len(figures), 1)), s
         for line in view.notes(row):
             st.caption(line)
 
-st.subheader(t("benchmark.distribution"))
+st.header(t("benchmark.distribution"))
 st.caption(t("benchmark.distribution_note"))
 st.plotly_chart(view.chart(figures, organisations, home), config={"displayModeBar": False})
 with st.expander(t("table.show")):
     view.figures_table(figures, round_names)
 view.attribution(sources)
 
-st.subheader(t("benchmark.organisations"))
+st.header(t("benchmark.organisations"))
 st.caption(t("benchmark.organisations_note"))
 view.organisations_table(organisations[~organisations["aggregate"]])
 references = organisations[organisations["aggregate"]]
 if not references.empty:
-    st.subheader(t("benchmark.references"))
+    st.header(t("benchmark.references"))
     st.caption(t("benchmark.references_note"))
     view.organisations_table(references)
 view.attribution(sources)

@@ -3,7 +3,7 @@ import log, the current data of each kind as CSV or XLSX, and backups with resto
 
 import streamlit as st
 
-from metrics import backups, exports, imports, store
+from metrics import backups, exports, imports, settings, store
 from metrics.contract import KINDS
 from metrics.validation import ImportRejected
 from ui import access, i18n, nav
@@ -15,8 +15,9 @@ nav.require_router()
 access.require("data")
 
 st.title(t("data.title"))
-load_tab, log_tab, download_tab, backup_tab = st.tabs(
-    [t("data.tab.load"), t("data.tab.log"), t("data.tab.download"), t("data.tab.backup")]
+TABS = ("load", "log", "download", "backup", "tokens")
+load_tab, log_tab, download_tab, backup_tab, tokens_tab = st.tabs(
+    [t(f"data.tab.{tab}") for tab in TABS]
 )
 
 
@@ -32,6 +33,7 @@ def load_a_file() -> None:
         type=["csv", "txt", "xlsx", "xlsm"],
         help=t("data.upload_help"),
         key=f"data_upload_{upload_round}",
+        max_upload_size=max(1, int(settings.load().max_file_mb)),  # the import's own limit
     )
     if uploaded is None:
         view.forget_check()
@@ -124,7 +126,7 @@ with backup_tab:
             mime="application/zip",
             on_click="ignore",
         )
-    st.subheader(t("data.restore.heading"))
+    st.header(t("data.restore.heading"))
     zipped = st.file_uploader(t("data.restore.upload"), type=["zip"])
     confirmed = st.checkbox(t("data.restore.confirm"))
     if st.button(t("data.restore.button"), disabled=not (confirmed and (chosen or zipped))):
@@ -140,3 +142,6 @@ with backup_tab:
             view.after_restore()
             st.session_state["data_restored"] = True
             st.rerun()
+
+with tokens_tab:
+    view.api_tokens()

@@ -14,7 +14,7 @@ import streamlit as st
 
 from metrics import idea_actions, ideas, units
 from metrics.contract import TITLE_MAX
-from ui import access, i18n, nav
+from ui import access, i18n, nav, style
 from ui import ideas_view as view
 from ui.data import cached, connection
 from ui.i18n import t
@@ -45,16 +45,25 @@ if sent:
         del st.session_state["idea_form_sent"]
         st.rerun()
 else:
+    # Under each field a place for what is wrong with it (Streamlit has no error of a field's
+    # own); the widgets' keys name them for the script that moves focus to the first.
+    below = {}
     with st.form(f"idea_form_{token}"):
-        title = st.text_input(t("form.field.title"), max_chars=TITLE_MAX)
+        title = st.text_input(t("form.field.title"), max_chars=TITLE_MAX, key="idea_title")
+        below["title"] = st.empty()
         description = st.text_area(
-            t("form.field.description"), max_chars=idea_actions.DESCRIPTION_MAX
+            t("form.field.description"),
+            max_chars=idea_actions.DESCRIPTION_MAX,
+            key="idea_description",
         )
+        below["description"] = st.empty()
         category = st.selectbox(
             t("form.field.category"),
             [None, *cached(ideas.categories)],
             format_func=lambda c: t("form.no_category") if c is None else c,
+            key="idea_category",
         )
+        below["category"] = st.empty()
         home = st.session_state.get("unit")
         unit_id = st.selectbox(
             t("form.field.unit"),
@@ -63,18 +72,24 @@ else:
             format_func=lambda u: (
                 t("form.choose") if u is None else view.unit_label(names[u], depth[u])
             ),
+            key="idea_unit",
         )
+        below["unit"] = st.empty()
         anonymous = st.radio(
             t("form.field.anonymous"),
             [True, False],
             format_func=lambda a: t("form.anonymous" if a else "form.named"),
         )
         if sender is None:
-            identity = st.text_input(t("form.field.identity"), help=t("form.identity_help"))
+            identity = st.text_input(
+                t("form.field.identity"), help=t("form.identity_help"), key="idea_identity"
+            )
+            below["identity"] = st.empty()
         else:
             identity = None
             st.caption(t("form.signed_in_identity"))
-        send = st.form_submit_button(t("form.send"), type="primary")
+        send = st.form_submit_button(t("form.send"), type="primary", key="idea_send")
+        below["sender"] = st.empty()  # the daily limit: beside the button
     if send:
         try:
             done = idea_actions.submit_idea(
@@ -89,7 +104,13 @@ else:
                 sender=sender,
             )
         except idea_actions.IdeaInvalid as invalid:
-            st.error("\n".join(f"- {view.problem_text(p)}" for p in invalid.problems))
+            wrong: dict[str, list[str]] = {}  # field → what is wrong with it, top field first
+            for problem in invalid.problems:
+                field = problem.field if problem.field in below else "sender"
+                wrong.setdefault(field, []).append(view.problem_text(problem))
+            for field, texts in wrong.items():
+                below[field].error("\n\n".join(texts))
+            style.refused(["idea_send" if f == "sender" else f"idea_{f}" for f in wrong])
         except Exception:  # the store refused it (conflicts beyond retrying, a full disk …)
             logging.getLogger(__name__).exception("an idea could not be saved")
             st.error(t("form.not_saved"))  # the widgets keep what was typed
@@ -97,7 +118,7 @@ else:
             st.session_state["idea_form_sent"] = done.idea_id
             st.rerun()
 
-st.subheader(t("form.lookup_heading"))
+st.header(t("form.lookup_heading"))
 number = st.text_input(t("form.lookup_number"), value=sent or "", placeholder="I-2026-00001")
 if number.strip():
     found = cached(ideas.idea, idea_id=number.strip())

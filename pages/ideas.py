@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics import ideas, settings
 from metrics.contract import IDEA_STATUSES
-from ui import access, filters, i18n, nav
+from ui import access, chrome, filters, i18n, nav, tables
 from ui import ideas_view as view
 from ui.data import cached, require_data
 from ui.i18n import t
@@ -44,6 +44,7 @@ st.query_params["section"] = section
 if section in ("pipeline", "decisions"):
     flow = cached(ideas.idea_flow, period=period, unit=unit)
     ages = cached(ideas.backlog_by_age, on=today, unit=unit)
+    backlog = cached(ideas.backlog_totals, on=today, unit=unit)
 
 if section == "pipeline":
     st.caption(t("ideas.flow_explain"))
@@ -52,18 +53,18 @@ if section == "pipeline":
             "ideas_submitted": flow["submitted"],
             "ideas_decided": flow["decided"],
             "ideas_implemented": flow["implemented"],
-            "ideas_waiting": ages["ideas"].sum(),
+            "ideas_waiting": backlog["waiting"],
         }
     )
-    st.subheader(t("ideas.funnel_heading"))
+    st.header(t("ideas.funnel_heading"))
     table = view.funnel_table(cached(ideas.status_funnel, period=period, unit=unit))
     view.show(table, chart="bar", x=col("status"), y=col("ideas"), horizontal=True)
-    st.subheader(t("ideas.flow_heading"))
+    st.header(t("ideas.flow_heading"))
     long, table = view.flow_tables(cached(ideas.monthly_flow, period=period, unit=unit))
     view.show(table, chart="line", data=long, x=col("month"), y=col("ideas"), color=col("series"))
 
 if section == "decisions":
-    st.subheader(t("ideas.decision_heading"))
+    st.header(t("ideas.decision_heading"))
     view.catalogue_figures(
         {
             "ideas_decided": flow["decided"],
@@ -75,20 +76,20 @@ if section == "decisions":
     table = view.bands_table(cached(ideas.decision_time_bands, period=period, unit=unit))
     view.show(table, chart="bar", x=col("band"), y=col("ideas"))
 
-    st.subheader(t("ideas.backlog_heading"))
+    st.header(t("ideas.backlog_heading"))
     view.catalogue_figures(
-        {"ideas_waiting": ages["ideas"].sum(), "ideas_overdue": ages["overdue"].sum()}
+        {"ideas_waiting": backlog["waiting"], "ideas_overdue": backlog["overdue"]}
     )
     target = settings.load().decision_target_days
     st.caption(t("ideas.backlog_explain", day=i18n.day(today), days=target))
     long, table = view.backlog_tables(ages)
     view.show(table, chart="bar", data=long, x=col("band"), y=col("ideas"), color=col("series"))
-    st.subheader(t("ideas.where_heading"))
+    st.header(t("ideas.where_heading"))
     place = cached(ideas.backlog_by_place, on=today, unit=unit)
-    st.dataframe(view.place_table(place), hide_index=True, width="stretch")
+    tables.show(view.place_table(place))
 
 if section == "results":
-    st.subheader(t("ideas.benefit_heading"))
+    st.header(t("ideas.benefit_heading"))
     gain = cached(ideas.benefit, period=period, unit=unit)
     view.catalogue_figures(
         {
@@ -106,18 +107,23 @@ if section == "results":
             eur=i18n.number(gain["benefit_eur_per_year_to_date"]),
         )
     )
-    st.subheader(t("ideas.category_heading"))
+    st.header(t("ideas.category_heading"))
     table = view.category_table(cached(ideas.ideas_by_category, period=period, unit=unit))
     view.show(table, chart="bar", x=col("category"), y=col("submitted"), horizontal=True)
 
 if section == "units":
     st.caption(t("ideas.units_explain"))
     rows = cached(ideas.ideas_by_unit, period=period, unit=unit, on=today)
-    st.dataframe(view.unit_table(rows), hide_index=True, width="stretch")
+    tables.show(view.unit_table(rows))
 
 if section == "list":
     search = st.text_input(t("ideas.search"), help=t("ideas.search_help"))
-    chosen = st.multiselect(col("status"), IDEA_STATUSES, format_func=view.status_label)
+    chosen = st.multiselect(
+        col("status"),
+        IDEA_STATUSES,
+        format_func=view.status_label,
+        placeholder=chrome.placeholder(),
+    )
     every_period = st.toggle(t("ideas.all_periods"), help=t("ideas.all_periods_help"))
     found = cached(
         ideas.idea_list,
@@ -128,4 +134,4 @@ if section == "list":
         search=search.strip() or None,
     )
     st.caption(view.list_caption(found))
-    st.dataframe(view.idea_table(found), hide_index=True, width="stretch")
+    tables.show(view.idea_table(found))

@@ -1,15 +1,14 @@
 """The steering group's programme overview: the period's headline figures against the previous.
 
 Every figure, its unit, which way is better and its definition come from the metric catalogue
-(metrics/catalogue.toml); this page only lays them out."""
+(metrics/catalogue.toml); this page only lays them out, compactly enough that the idea figures,
+the pilots and the three survey indicators fit a projector's first screen (1024×768)."""
 
-import math
-
-import pandas as pd
 import streamlit as st
 
-from metrics import catalogue, ideas, overview, pilots
-from ui import access, filters, i18n, nav
+from metrics import ideas, overview, pilots
+from ui import access, filters, i18n, nav, tables
+from ui import overview_view as view
 from ui.data import cached, require_data
 from ui.i18n import t
 from ui.text import plain
@@ -27,7 +26,6 @@ period = filters.period()
 unit = filters.unit(user.units)
 figures = cached(overview.overview, period=period, unit=unit).set_index("metric")
 statuses = cached(pilots.project_status_counts, unit=unit)
-lang = i18n.current_language()
 
 st.title(t("overview.title"))
 previous = period.previous()
@@ -39,92 +37,36 @@ st.caption(
     )
 )
 
+st.header(t("overview.ideas_heading"), help=t("overview.flow_explain"))
+view.cards(figures, FLOW)
 
-def delta_colour(metric: str, row: pd.Series) -> str:
-    """Green for a change the catalogue calls better; a survey change only where significant
-    (otherwise it may be noise, and the arrow stays grey)."""
-    tested_real = pd.notna(row["significant"]) and bool(row["significant"])
-    if row["unit"] == "percent" and not tested_real:
-        return "off"
-    return "normal" if catalogue.metric(metric).higher_is_better else "inverse"
-
-
-def show_figure(metric: str, row: pd.Series, column) -> None:
-    changed = not math.isnan(row["change"])
-    flat = changed and round(row["change"], 3) == 0
-    with column:
-        st.metric(
-            t(catalogue.metric(metric).label_key),
-            i18n.figure(row["value"], row["unit"]),
-            delta=i18n.figure_change(row["change"], row["unit"]) if changed else None,
-            delta_color="off" if flat else delta_colour(metric, row),
-            delta_arrow="off" if flat else "auto",
-            border=True,
-        )
-        st.caption(catalogue.metric(metric).definition(lang))
-
-
-def show_row(metrics_shown: list[str]) -> None:
-    for metric, column in zip(metrics_shown, st.columns(len(metrics_shown)), strict=True):
-        show_figure(metric, figures.loc[metric], column)
-
-
-st.subheader(t("overview.ideas_heading"))
-st.caption(t("overview.flow_explain"))
-show_row(FLOW)
 cohort = ideas.matured_cohort(period)
-st.caption(
-    t(
-        "overview.conversion_explain",
-        start=i18n.day(cohort.start),
-        end=i18n.day(cohort.end),
-        day=i18n.day(period.end),
-    )
-)
-show_row(CONVERSION)
+dates = {"start": i18n.day(cohort.start), "end": i18n.day(cohort.end), "day": i18n.day(period.end)}
+conversion, pilot = st.columns([2, 1])
+with conversion:
+    st.header(t("overview.conversion_heading"), help=t("overview.conversion_explain", **dates))
+    view.cards(figures, CONVERSION)
+    st.caption(t("overview.cohort_short", **dates))
+with pilot:
+    st.header(t("overview.pilots_heading"))
+    with st.container(key="status-on_track"):  # the on-track colour, as on the pilots page
+        view.card("projects_on_track", figures.loc["projects_on_track"])
+    st.caption(t("overview.projects_status", at_risk=statuses["at_risk"], late=statuses["late"]))
 
-st.subheader(t("overview.pilots_heading"))
-show_row(["projects_on_track"])
-st.caption(t("overview.projects_status", at_risk=statuses["at_risk"], late=statuses["late"]))
-
-
-def survey_note(row: pd.Series) -> str:
-    if row["suppressed"]:
-        return t("overview.suppressed")
-    if math.isnan(row["change"]):
-        return ""
-    relative = t("overview.relative", relative=i18n.percent(row["change_rel_pct"], 0, signed=True))
-    if pd.isna(row["significant"]):  # a publisher's result without n: no test is made
-        return relative
-    key = "overview.significant" if row["significant"] else "overview.not_significant"
-    interval = {"low": i18n.points(row["ci_low_pp"]), "high": i18n.points(row["ci_high_pp"])}
-    return f"{t(key, **interval)} {relative}"
-
-
-st.subheader(t("overview.survey_heading"))
+st.header(t("overview.survey_heading"))
 survey_rows = figures[figures["unit"] == "percent"]
-rounds = survey_rows["from_round"].dropna()
-if rounds.empty:
+if survey_rows["from_round"].dropna().empty:
     st.info(t("overview.no_rounds"))
-else:
-    to_round = survey_rows["to_round"].dropna().iloc[0]
-    names = {"from_round": plain(rounds.iloc[0]), "to_round": plain(to_round)}
-    st.caption(t("overview.survey_rounds", **names))
-for (metric, row), column in zip(survey_rows.iterrows(), st.columns(len(survey_rows)), strict=True):
-    show_figure(metric, row, column)
+columns = st.columns(len(survey_rows), gap="xsmall")
+for (metric, row), column in zip(survey_rows.iterrows(), columns, strict=True):
+    note = view.survey_note(row)
     with column:
-        note = survey_note(row)
+        view.card(metric, row, note=note, verdict=view.survey_verdict(row))
         if note:
             st.caption(note)
+rounds = survey_rows[["from_round", "to_round"]].dropna()
+if not rounds.empty:  # which rounds the changes are between (round names are data: plain text)
+    st.caption(t("overview.survey_rounds", **{k: plain(v) for k, v in rounds.iloc[0].items()}))
 
 with st.expander(t("table.show")):
-    rows = list(figures.itertuples())
-    table = pd.DataFrame(
-        {
-            t("overview.table.metric"): [t(catalogue.metric(r.Index).label_key) for r in rows],
-            t("overview.table.value"): [i18n.figure(r.value, r.unit) for r in rows],
-            t("overview.table.previous"): [i18n.figure(r.previous, r.unit) for r in rows],
-            t("overview.table.change"): [i18n.figure_change(r.change, r.unit) for r in rows],
-        }
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
+    tables.show(view.table(figures))

@@ -10,7 +10,7 @@ import streamlit as st
 from metrics import practices, units
 from metrics.contract import PRACTICE_ORIGINS, TITLE_MAX
 from metrics.validation import ImportRejected
-from ui import access, i18n, nav
+from ui import access, chrome, i18n, nav
 from ui import practices_view as view
 from ui.data import cached, connection
 from ui.i18n import t
@@ -25,7 +25,9 @@ tags = cached(practices.tags)
 
 left, middle, right = st.columns([2, 2, 1])
 words = left.text_input(t("practices.search"), key="practice_words")
-chosen_tags = middle.multiselect(t("practices.tags"), list(tags["tag"]), key="practice_tags")
+chosen_tags = middle.multiselect(
+    t("practices.tags"), list(tags["tag"]), key="practice_tags", placeholder=chrome.placeholder()
+)
 origin = right.selectbox(
     t("practices.col.origin"), [None, *PRACTICE_ORIGINS], format_func=view.origin_label
 )
@@ -54,7 +56,7 @@ else:
     st.query_params["practice"] = opened
     view.detail(next(everything[everything["practice_id"] == opened].itertuples()))
 
-st.subheader(t("practices.export"))
+st.header(t("practices.export"))
 st.caption(t("practices.export_note", count=i18n.number(len(everything))))
 texts = view.guide_texts(date.today())
 html_column, markdown_column = st.columns(2)
@@ -73,8 +75,8 @@ markdown_column.download_button(
     icon=":material/download:",
 )
 
-# change agents and admins once roles exist (a later issue); for now anyone here may add one
-st.subheader(t("practices.add"))
+# whoever may open this page may add a practice: the steering group and admins (metrics.access)
+st.header(t("practices.add"))
 tree = cached(units.units)
 names = dict(zip(tree["unit_id"], tree["name"], strict=True))
 if "practice_token" not in st.session_state:

@@ -4,7 +4,7 @@ explained: the rules in words, where a unit's points come from and what would ra
 import streamlit as st
 
 from metrics import incentives
-from ui import access, filters, i18n, nav
+from ui import access, chrome, filters, i18n, nav, tables
 from ui import standings_view as view
 from ui.data import cached, require_data
 from ui.i18n import t
@@ -52,7 +52,7 @@ if ranked["points"].sum() == 0:
     st.info(t("standings.no_points"))
 
 # ------------------------------------------------------------------ one unit, explained
-st.subheader(t("standings.explain.heading"))
+st.header(t("standings.explain.heading"))
 options = ranked["unit_id"].tolist()
 names = dict(zip(ranked["unit_id"], ranked["unit_name"], strict=True))
 if unit is not None and unit not in names:
@@ -67,8 +67,8 @@ row = ranked.set_index("unit_id").loc[chosen]
 view.explain(row, cached(incentives.breakdown, unit=chosen, **args))
 
 # ------------------------------------------------------------------ the table
-st.subheader(t("standings.table.heading"))
-st.dataframe(view.standings_table(ranked, lang), hide_index=True, width="stretch")
+st.header(t("standings.table.heading"))
+tables.show(view.standings_table(ranked, lang))  # a "Huomio" column only if a unit is new
 left_out = standings[~standings["ranked"]]
 if not left_out.empty:
     st.caption(t("standings.left_out"))
@@ -77,7 +77,7 @@ if not left_out.empty:
 # ------------------------------------------------------------------ most improved
 previous = period.previous()
 span = t("period.range", start=i18n.day(previous.start), end=i18n.day(previous.end))
-st.subheader(t("standings.improved.heading", previous=span))
+st.header(t("standings.improved.heading", previous=span))
 improved = cached(incentives.most_improved, **args)
 if improved.empty:
     st.info(t("standings.improved.none"))
@@ -86,11 +86,15 @@ else:
     view.improved_table(improved.head(10))
 
 # ------------------------------------------------------------------ rank over periods
-st.subheader(t("standings.history.heading"))
+st.header(t("standings.history.heading"))
 history = cached(incentives.rank_history, **args)
 default = list(dict.fromkeys([chosen, *options[:3]]))
 shown = st.multiselect(
-    t("standings.history.units"), options, default=default, format_func=names.get
+    t("standings.history.units"),
+    options,
+    default=default,
+    format_func=names.get,
+    placeholder=chrome.placeholder(),
 )
 st.caption(t("standings.history.note"))
 if shown:

@@ -49,7 +49,7 @@ def respondents(row) -> str:
 st.title(t("survey.title"))
 st.caption(t("survey.intro", unit=plain(names.get(group, group)), threshold=threshold))
 
-st.subheader(t("survey.by_round"))
+st.header(t("survey.by_round"))
 mine = scores[scores["group_id"] == group].assign(
     round=lambda f: f["round_id"].map(round_names),
     label=lambda f: f["indicator"].map(view.indicator),
@@ -70,7 +70,7 @@ view.table(
     },
 )
 
-st.subheader(t("survey.change"))
+st.header(t("survey.change"))
 if len(order) < 2:
     st.info(t("survey.one_round"))
     st.stop()
@@ -109,7 +109,7 @@ with st.expander(t("survey.change_table")):
         },
     )
 
-st.subheader(t("survey.heatmap", round=plain(round_names[last])))
+st.header(t("survey.heatmap", round=plain(round_names[last])))
 st.caption(t("survey.heatmap_note"))
 cells = tree_order(scores[(scores["round_id"] == last) & scores["group_id"].isin(below)])
 cells = cells.assign(
@@ -125,7 +125,7 @@ with st.expander(t("table.show")):
     grid = grid.reindex([names[g] for g in below]).rename_axis(index=t("survey.col.unit"))
     st.dataframe(grid.rename_axis(columns=None), width="stretch")
 
-st.subheader(t("survey.items", round=plain(round_names[last])))
+st.header(t("survey.items", round=plain(round_names[last])))
 items = cached(survey.item_scores, round_id=last)
 items = items[items["group_id"] == group]
 chosen = st.selectbox(

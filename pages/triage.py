@@ -6,8 +6,7 @@ from datetime import date
 import streamlit as st
 
 from metrics import idea_actions, ideas
-from metrics.contract import IDEA_STATUSES
-from ui import access, filters, i18n, nav
+from ui import access, chrome, filters, i18n, nav
 from ui import ideas_view as view
 from ui.data import cached, connection, require_data
 from ui.i18n import t
@@ -28,6 +27,7 @@ shown = st.multiselect(
     idea_actions.OPEN_STATUSES,
     default=list(ideas.WAITING_STATUSES),
     format_func=view.status_label,
+    placeholder=chrome.placeholder(),
 )
 search = st.text_input(t("ideas.search"), help=t("ideas.search_help"))
 queue = cached(
@@ -60,7 +60,7 @@ if found.empty:
     st.warning(t("triage.not_in_scope", number=plain(idea_id)))
     st.stop()
 idea = found.iloc[0]
-st.subheader(plain(idea["idea_id"]))
+st.header(plain(idea["idea_id"]))
 st.text(idea["title"])
 if isinstance(idea["description"], str):
     st.text(idea["description"])
@@ -77,12 +77,13 @@ st.caption(
 history = cached(ideas.idea_events, idea_id=idea["idea_id"])
 st.dataframe(view.history_table(history, public=False), hide_index=True, width="stretch")
 
-with st.form(f"triage_{idea['idea_id']}"):
-    to_status = st.selectbox(
-        t("triage.to"),
-        [s for s in IDEA_STATUSES if s != idea["status"]],
-        format_func=view.status_label,
-    )
+if not allowed:  # a final status: nothing to change
+    st.stop()
+# A new form (empty note, no status chosen) after every save: the form's key counts the saves.
+# It names the status too: a form sent after someone else moved the idea on saves nothing.
+saves = st.session_state.setdefault("triage_saves", 0)
+with st.form(f"triage_{idea['idea_id']}_{idea['status']}_{saves}"):
+    to_status = st.selectbox(t("triage.to"), allowed, format_func=view.status_label)
     into = st.text_input(t("triage.into"), help=t("triage.into_help"))
     note = st.text_area(t("triage.note"))
     # signed in, the log names the visitor; in the demo whoever types their name
@@ -103,4 +104,5 @@ if save:
         st.error(view.refusal_text(refused))
     else:
         st.session_state["triage_done"] = (idea["idea_id"], to_status)
+        st.session_state["triage_saves"] = saves + 1
         st.rerun()

@@ -7,8 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from metrics import activities, anonymity, ideas, incentives, pilots, settings, survey, units
-from metrics.anonymity import ORGANISATION
+from metrics import activities, ideas, incentives, pilots, settings, units
 from metrics.contract import DECIDED_STATUSES
 from ui import access, filters, i18n, ideas_view, nav
 from ui import standings_view as standings
@@ -30,15 +29,20 @@ if wanted is not None and wanted not in names:
     st.query_params.pop("unit")
     st.session_state.pop("unit", None)
 # the visitor's units only; one from the address outside them is refused here, before any figure
-unit = filters.unit(user.units, place=st, whole=False)
+unit = filters.unit(user.units, place=st, whole=False, ask=True)
+if unit is None:  # no unit in the address and none of their own: ask which
+    if wanted is None or wanted in names:  # (an unknown one was answered above)
+        st.info(t("unitpage.ask"))
+    st.stop()
 period = filters.period()
 today = date.today()
 span = t("period.range", start=i18n.day(period.start), end=i18n.day(period.end))
 parent = tree.set_index("unit_id").at[unit, "parent_id"]
 st.header(view.plain(names[unit]))
+has_below = (tree["parent_id"] == unit).any()
 st.caption(
     t(
-        "unitpage.intro",
+        "unitpage.intro" if has_below else "unitpage.intro_single",
         staff=i18n.number(cached(units.headcount, on=today, unit=unit)),
         parent=view.plain(names.get(parent, t("sidebar.unit.all"))),
     )
@@ -50,7 +54,7 @@ tabs = st.tabs([t(f"unitpage.tab.{k}") for k in SECTIONS])
 with tabs[0]:
     st.caption(t("unitpage.ideas_period", period=span))
     flow = cached(ideas.idea_flow, period=period, unit=unit)
-    waiting = cached(ideas.backlog_by_age, on=today, unit=unit)["ideas"].sum()
+    waiting = cached(ideas.backlog_totals, on=today, unit=unit)["waiting"]
     shown = {"ideas_submitted": "submitted", "ideas_decided": "decided",
              "ideas_implemented": "implemented"}  # fmt: skip
     ideas_view.catalogue_figures(
@@ -97,29 +101,7 @@ with tabs[1]:
             standings.explain(row, cached(incentives.breakdown, unit=unit, **args))
 
 with tabs[2]:
-    rounds = cached(survey.rounds)
-    # the unit's home rounds with results closed by the period's end (the rule every page shares)
-    order = cached(survey.rounds_with_results, unit=unit, up_to=period.end)
-    if not order:
-        st.info(t("survey.no_rounds"))
-    else:
-        last, round_names = order[-1], dict(zip(rounds["round_id"], rounds["name"], strict=True))
-        threshold = anonymity.threshold()
-        st.caption(
-            t("unitpage.survey_round", round=view.plain(round_names[last]), threshold=threshold)
-        )
-        latest = cached(survey.group_scores, round_ids=(last,))
-        mine, whole = latest[latest["group_id"] == unit], latest[latest["group_id"] == ORGANISATION]
-        view.show(view.survey_table(mine, whole, threshold))
-        if len(order) > 1:  # survey.latest_rounds: the last two of these
-            first = order[-2]
-            names_shown = {"before": round_names[first], "after": round_names[last]}
-            view.heading(
-                "unitpage.survey_change", **{k: view.plain(v) for k, v in names_shown.items()}
-            )
-            changes = cached(survey.change_between, from_round=first, to_round=last)
-            view.show(view.change_table(changes[changes["group_id"] == unit]))
-            st.caption(t("unitpage.survey_change_note"))
+    view.survey_section(unit, period)
 
 with tabs[3]:
     st.caption(t("pilots.as_of", today=i18n.day(today)))

@@ -172,6 +172,7 @@ def test_a_new_roles_file_replaces_the_table_so_whoever_it_leaves_out_loses_acce
     assert access.role_for(db, email="uusi@testikaupunki.fi").role == "staff"
 
 
+@pytest.mark.slow
 def test_the_command_line_loads_the_roles_file(fixture_db_path, tmp_path):
     path = tmp_path / "pohina.duckdb"
     shutil.copy(fixture_db_path, path)

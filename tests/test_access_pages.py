@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from metrics import access, ideas, store
 from metrics.imports import import_file
+from tests.apptest import SIGNED_OUT, open_page
 from tests.fixtures import ROLES
 from tests.test_access import write
 from tests.test_access_setup import AUTH
@@ -68,16 +69,7 @@ def login_on(monkeypatch, tmp_path, streamlit_secrets):
 
 def open_as(db: Path, monkeypatch, email: str | None, address: str | None = None, **query):
     """The app as `email` sees it (None: signed out), opened at a page's address if given."""
-    monkeypatch.setenv("POHINA_DB", str(db))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.user = {"is_logged_in": False} if email is None else {"is_logged_in": True, "email": email}
-    for key, value in query.items():
-        app.query_params[key] = value
-    if address is not None:
-        app.switch_page(f"pages/{address}.py")
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_page(db, monkeypatch, address, user=SIGNED_OUT if email is None else email, **query)
 
 
 def registered(app: AppTest) -> set[str]:
@@ -198,7 +190,7 @@ def test_unit_heads_sidebar_offers_only_their_units(city, monkeypatch):
     assert picker.options == ["Sektori A", "\u00a0\u00a0Kirjasto", "\u00a0\u00a0Viestintä"]
     assert picker.value == "S1"
     # S1 has 32 staff and three Q3 ideas by three people: 3 / 32 = 9.4 %
-    assert {m.label: m.value for m in app.metric}["Osallistumisaste"] == "9,4\u00a0%"
+    assert {m.label: m.value for m in app.metric}["Lähettäjät"] == "9,4\u00a0%"  # participation
 
 
 def test_a_unit_head_of_one_small_unit_gets_no_picker_and_no_hidden_figures(city, monkeypatch):
@@ -269,10 +261,8 @@ def test_a_misspelt_auth_mode_keeps_the_app_closed(city, monkeypatch):
 
 def test_login_without_auth_settings_says_what_is_missing(city, monkeypatch, streamlit_secrets):
     streamlit_secrets("")  # no [auth] section (tests/test_access_setup.py has the other cases)
-    monkeypatch.setenv("POHINA_DB", str(city))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.user = {"email": ADMIN}  # no is_logged_in: st.user has it only with [auth] configured
-    app.run()
+    # no is_logged_in: st.user has it only with [auth] configured
+    app = open_page(city, monkeypatch, user={"email": ADMIN})
     assert "`[auth]`" in app.error[0].value and not registered(app)
 
 
@@ -318,10 +308,9 @@ def test_a_login_server_without_a_pseudonym_key_stays_closed(city, monkeypatch, 
 
 
 def test_an_unverified_email_address_is_not_looked_up(city, monkeypatch):
-    monkeypatch.setenv("POHINA_DB", str(city))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.user = {"is_logged_in": True, "email": ADMIN, "email_verified": False}
-    app.run()
+    app = open_page(
+        city, monkeypatch, user={"is_logged_in": True, "email": ADMIN, "email_verified": False}
+    )
     assert titles(app) == ["Ei vielä käyttöoikeutta"] and not registered(app)
     assert "Kirjautunut: (tunnistuspalvelu ei kertonut sähköpostiosoitetta)" in [
         t.value for t in app.text

@@ -13,7 +13,7 @@ import logging
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages import ROOT
+from tests.apptest import SIGNED_OUT, open_page
 
 ADMIN = "hr@testikaupunki.fi"
 KEY = 'POHINA_PSEUDONYM_KEY = "a-test-key-that-is-long-enough"\n'
@@ -38,14 +38,8 @@ server_metadata_url = "https://login.example.fi/.well-known/openid-configuration
 
 
 def open_app(db, monkeypatch, email: str | None = ADMIN, address: str | None = None) -> AppTest:
-    monkeypatch.setenv("POHINA_DB", str(db))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.user = {"is_logged_in": email is not None, "email": email}
-    if address is not None:
-        app.switch_page(f"pages/{address}.py")
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    """The app as `email` sees it (None: signed out; the admin unless told)."""
+    return open_page(db, monkeypatch, address, user=SIGNED_OUT if email is None else email)
 
 
 def assert_not_configured(app: AppTest, problem: str) -> None:
@@ -102,10 +96,7 @@ def test_an_unreadable_secrets_file_is_named_in_the_log_only(
 def test_the_page_speaks_the_visitors_language(city_path, monkeypatch, streamlit_secrets):
     streamlit_secrets("")
     monkeypatch.delenv("POHINA_AUTH")
-    monkeypatch.setenv("POHINA_DB", str(city_path))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.query_params["lang"] = "en"
-    app.run()
+    app = open_page(city_path, monkeypatch, lang="en")
     assert app.title[0].value == "Pöhinä is not configured"
     assert app.error[0].value.startswith("The login setting POHINA_AUTH is not set.")
 

@@ -141,7 +141,7 @@ def test_coverage_of_a_unit_is_that_unit_and_those_below(pilot_city):
     assert rows.index.tolist() == ["S2", "U4", "U3"]
 
 
-def test_totals_for_the_whole_organisation(pilot_city):
+def test_activity_totals_count_events_participants_and_supervisors_reached(pilot_city):
     totals = activities.activity_totals(pilot_city, today=TODAY)
     assert totals["supervisor_workshops"] == 2
     assert totals["seminars"] == 2
@@ -153,6 +153,7 @@ def test_totals_for_the_whole_organisation(pilot_city):
     assert totals["supervisors_reached_pct"] == pytest.approx(100 * 8 / 13)
 
 
+@pytest.mark.slow
 def test_report_activity_coverage_counts_everything_up_to_the_period_end(
     tmp_path_factory, tmp_path
 ):

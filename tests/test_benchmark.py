@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from streamlit.testing.v1 import AppTest
 
 from metrics import benchmark, exports, store
 from metrics.imports import import_file, read_table
+from tests.apptest import open_page
 from tests.test_pages import ROOT
-from tests.test_presets import YEARS, csps  # noqa: F401 - the fixture, which fails if missing
+from tests.test_presets import YEARS
 
 # A vendor's benchmark file in its own layout, read through a preset of the test's own: MED is
 # the publisher's median row (an aggregate), G's engagement was suppressed by the publisher.
@@ -207,7 +207,8 @@ def test_a_small_home_figure_and_a_small_benchmark_figure_stay_hidden(vendor, tm
     assert listed.loc["P", "suppressed"] and np.isnan(listed.loc["P", "favourable_pct"])
 
 
-def test_report_benchmark_prints_the_issues_columns(vendor, tmp_path):
+@pytest.mark.slow
+def test_report_benchmark_prints_its_columns_and_refuses_a_home_round(vendor, tmp_path):
     path = tmp_path / "empty.duckdb"  # the vendor data's file, closed for the command line
     store.close(path)
     env = {**os.environ, "POHINA_DB": str(path)}
@@ -260,7 +261,7 @@ AGGREGATE_CODES = {"CS_MEDIAN", "CS_MEAN"}
 
 
 @pytest.fixture
-def csps_city(tmp_path, csps):  # noqa: F811
+def csps_city(tmp_path, csps):
     """A closed database: the real CSPS 2019 file through its preset, and a home survey."""
     path = tmp_path / "csps.duckdb"
     con = store.connect(path)
@@ -278,18 +279,15 @@ def csps_city(tmp_path, csps):  # noqa: F811
     store.close(path)
 
 
-def published_2019(csps: Path, column: str) -> np.ndarray:  # noqa: F811
+def published_2019(csps: Path, column: str) -> np.ndarray:
     """The 2019 file's organisations' figures in a column, read independently of Pöhinä."""
     frame = read_table(csps / YEARS[2019][0])
     frame = frame[~frame["Organisation code"].isin(AGGREGATE_CODES)]
     return frame[column].str.rstrip("%").astype(float).to_numpy()
 
 
-def test_real_csps_2019_through_the_benchmark_page(csps_city, csps, monkeypatch):  # noqa: F811
-    monkeypatch.setenv("POHINA_DB", str(csps_city))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.switch_page("pages/benchmark.py").run()
-    assert not app.exception, app.exception
+def test_real_csps_2019_through_the_benchmark_page(csps_city, csps, monkeypatch):
+    app = open_page(csps_city, monkeypatch, "benchmark")
     assert app.title[0].value == "Vertailu muihin organisaatioihin"
     satisfaction = next(m for m in app.metric if m.label == "Työtyytyväisyys")
     assert satisfaction.value == "75,0\u00a0%"
@@ -311,14 +309,7 @@ def test_real_csps_2019_through_the_benchmark_page(csps_city, csps, monkeypatch)
 
 
 def test_benchmark_page_in_english_and_without_benchmarks(csps_city, city_path, monkeypatch):
-    monkeypatch.setenv("POHINA_DB", str(csps_city))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.query_params["lang"] = "en"
-    app.switch_page("pages/benchmark.py").run()
-    assert not app.exception, app.exception
+    app = open_page(csps_city, monkeypatch, "benchmark", lang="en")
     assert next(m for m in app.metric if m.label == "Change leadership").value == "50.0%"
-    monkeypatch.setenv("POHINA_DB", str(city_path))
-    empty = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    empty.switch_page("pages/benchmark.py").run()
-    assert not empty.exception, empty.exception
+    empty = open_page(city_path, monkeypatch, "benchmark")
     assert empty.info[0].value.startswith("Vertailutietoja ei ole vielä tuotu")

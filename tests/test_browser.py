@@ -57,7 +57,7 @@ def copy_database(source: Path, folder: Path) -> Path:
 def test_overview_shows_the_headline_figure_metrics_computes(fixture_db_path, city, tmp_path):
     require_chromium()
     expected = expected_headline(city)
-    label = t(f"metric.{METRIC}.label", "fi")
+    label = t(f"metric.{METRIC}.short", "fi")  # the card's label; the full one is its help
     server_db = copy_database(fixture_db_path, tmp_path)
 
     with (

@@ -17,6 +17,7 @@ import pytest
 from tests.snapshots import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # each test starts the command line in a process of its own
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess:
@@ -113,7 +114,7 @@ def test_unknown_period_is_a_usage_error(db):
     assert "not a period" in done.stderr
 
 
-def test_backup_and_restore_round_trip(db, tmp_path):
+def test_restore_undoes_an_import_made_after_the_backup(db, tmp_path):
     assert run(db, "backup", str(tmp_path / "backup")).returncode == 0
     good = tmp_path / "units.csv"
     good.write_text("unit_id,name,headcount\nU5,Uusi yksikkö,100\n")

@@ -6,13 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from metrics import store
 from metrics.imports import import_file
+from tests.apptest import open_page
 from tests.snapshots import snapshot
-from tests.test_pages import ROOT
-from tests.test_presets import csps  # noqa: F401 - the fixture, which fails clearly if missing
 
 GOOD_UNITS = b"unit_id,name,headcount,parent_id\nU5,Uusi yksikk\xc3\xb6,100,S2\n"
 BAD_UNITS = b"unit_id,name,headcount\nU6,Huono,-3\nU7,,x\n"
@@ -27,17 +25,6 @@ def db(fixture_db_path, tmp_path) -> Path:
     store.close(path)
 
 
-def data_page(db: Path, monkeypatch, **query) -> AppTest:
-    """The app opened straight on the data page (as a link to it would open it)."""
-    monkeypatch.setenv("POHINA_DB", str(db))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.switch_page("pages/data.py").run()
-    assert not app.exception, app.exception
-    return app
-
-
 def upload(app, name: str, content: bytes):
     app.file_uploader[0].set_value((name, content, "text/csv")).run()
     assert not app.exception, app.exception
@@ -49,7 +36,7 @@ def button(app, label: str):
 
 
 def test_a_good_file_is_recognised_previewed_and_saved_only_on_request(db, monkeypatch):
-    app = upload(data_page(db, monkeypatch), "yksikot.csv", GOOD_UNITS)
+    app = upload(open_page(db, monkeypatch, "data"), "yksikot.csv", GOOD_UNITS)
     assert app.selectbox[0].value == ("units", None)  # recognised from the header
     assert app.success[0].value.startswith("Tiedosto on kunnossa: 1 riviä, joista 1 uutta")
     con = store.connect(db)
@@ -70,7 +57,7 @@ def test_a_good_file_is_recognised_previewed_and_saved_only_on_request(db, monke
 def test_a_bad_file_lists_every_problem_and_saves_nothing(db, monkeypatch):
     con = store.connect(db)
     before = snapshot(con)
-    app = upload(data_page(db, monkeypatch), "huono.csv", BAD_UNITS)
+    app = upload(open_page(db, monkeypatch, "data"), "huono.csv", BAD_UNITS)
     assert app.error[0].value.startswith(
         "Tiedostoa ei voi tuoda: 3 ongelmaa. Mitään ei tallennettu."
     )
@@ -88,7 +75,7 @@ def test_a_bad_file_lists_every_problem_and_saves_nothing(db, monkeypatch):
 
 def test_a_real_csps_file_is_loaded_through_its_preset_with_a_round(db, monkeypatch, csps):  # noqa: F811
     content = (csps / "csps_2018_organisation_scores.csv").read_bytes()
-    app = upload(data_page(db, monkeypatch), "csps_2018_organisation_scores.csv", content)
+    app = upload(open_page(db, monkeypatch, "data"), "csps_2018_organisation_scores.csv", content)
     assert app.selectbox[0].value == ("survey_results", "csps")
     assert app.info[0].value.startswith("Tiedostossa ei ole round_id-saraketta")
     app.text_input[0].set_value("CSPS2018").run()
@@ -106,7 +93,7 @@ def test_a_real_csps_file_is_loaded_through_its_preset_with_a_round(db, monkeypa
 
 
 def test_a_backup_taken_on_the_page_restores_the_data(db, monkeypatch):
-    app = data_page(db, monkeypatch)
+    app = open_page(db, monkeypatch, "data")
     button(app, "Ota varmuuskopio nyt").click().run()
     assert app.success[0].value.startswith("Varmuuskopio ")
     con = store.connect(db)
@@ -124,5 +111,8 @@ def test_a_backup_taken_on_the_page_restores_the_data(db, monkeypatch):
 
 
 def test_the_data_page_speaks_swedish_and_english(db, monkeypatch):
-    assert data_page(db, monkeypatch, lang="sv").title[0].value == "Dataimport och säkerhetskopior"
-    assert data_page(db, monkeypatch, lang="en").title[0].value == "Data import and backups"
+    assert (
+        open_page(db, monkeypatch, "data", lang="sv").title[0].value
+        == "Dataimport och säkerhetskopior"
+    )
+    assert open_page(db, monkeypatch, "data", lang="en").title[0].value == "Data import and backups"

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from metrics import store
+from metrics import benchmark, store, survey
 from metrics.contract import KINDS
 from metrics.demo import PILOT_UNIT_IDS, SCALES, build_demo, write_demo_files
 
@@ -106,6 +106,7 @@ def test_imatra_has_40_units_about_2300_staff_and_the_pilot_units(imatra):
     assert units.loc[units["unit_id"] == "viestinta", "name"].item() == "Viestintä"
 
 
+@pytest.mark.slow
 def test_city_has_400_units_about_40000_staff_and_the_pilot_units(city):
     units = _current_units(city)
     assert units["unit_id"].is_unique and len(units) == 400
@@ -113,7 +114,7 @@ def test_city_has_400_units_about_40000_staff_and_the_pilot_units(city):
     assert set(PILOT_UNIT_IDS) <= set(units["unit_id"])
 
 
-@pytest.mark.parametrize("scale", ["imatra", "city"])
+@pytest.mark.parametrize("scale", ["imatra", pytest.param("city", marks=pytest.mark.slow)])
 def test_units_have_plausible_staff_and_supervisors(scale, request):
     units = _read(request.getfixturevalue(scale), "units")
     headcount, supervisors = units["headcount"].astype(int), units["supervisors"].astype(int)
@@ -127,6 +128,7 @@ def test_some_unit_has_fewer_than_five_respondents_in_a_round(imatra):
     assert (respondents < 5).any()
 
 
+@pytest.mark.slow
 def test_city_survey_is_the_budget_scale(city):
     rounds = [f for f in city if f.kind == "survey_responses"]
     respondents = sum(sum(1 for _ in f.path.open(encoding="utf-8")) - 1 for f in rounds)
@@ -135,7 +137,7 @@ def test_city_survey_is_the_budget_scale(city):
     assert 480_000 <= respondents <= 680_000
 
 
-@pytest.mark.parametrize("scale", ["imatra", "city"])
+@pytest.mark.parametrize("scale", ["imatra", pytest.param("city", marks=pytest.mark.slow)])
 def test_only_plans_are_dated_after_as_of(scale, request):
     plans = {("projects", "started_on"), ("projects", "due_on"), ("milestones", "due_on")}
     for f in request.getfixturevalue(scale):
@@ -241,3 +243,13 @@ def test_build_demo_loads_imatra_without_rejection(imatra_db, imatra):
     assert respondents == len(_read(imatra, "survey_responses"))
     home = store.read(con, "SELECT name FROM organisations WHERE home")["name"].tolist()
     assert home == ["Esimerkkikaupunki"]
+
+
+def test_the_demo_has_peer_results_so_the_benchmark_page_has_figures(imatra_db):
+    # three peers took part in each of the city's three rounds; every programme indicator of
+    # every round has a benchmark median and the city's percentile among them
+    con, _ = imatra_db
+    figures = benchmark.benchmark_report(con)
+    assert set(figures["round_id"]) == set(survey.rounds(con)["round_id"])
+    assert (figures["organisations"] == 3).all()
+    assert figures["benchmark_median"].notna().all() and figures["home_pct"].notna().all()

@@ -13,6 +13,7 @@ import duckdb
 from streamlit.testing.v1 import AppTest
 
 from metrics import overview
+from tests.apptest import open_page
 from tests.test_pages import ROOT
 
 
@@ -39,10 +40,8 @@ def test_an_unexpected_error_shows_a_reference_and_not_the_database_path(
     db.parent.mkdir()
     shutil.copy(fixture_db_path, db)  # a path of its own: nothing cached for it yet
     monkeypatch.setattr(overview, "overview", failing_overview)
-    monkeypatch.setenv("POHINA_DB", str(db))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     with caplog.at_level(logging.ERROR):
-        app.run()
+        app = open_page(db, monkeypatch)
     assert not app.exception  # Streamlit's own error box, with the traceback, is not shown
     message = app.error[-1].value
     reference = re.search(r"\b([0-9a-f]{8})\b", message)
@@ -60,10 +59,7 @@ def test_a_second_error_gets_a_reference_of_its_own(fixture_db_path, tmp_path, m
     db = tmp_path / "pohina.duckdb"
     shutil.copy(fixture_db_path, db)
     monkeypatch.setattr(overview, "overview", failing_overview)
-    monkeypatch.setenv("POHINA_DB", str(db))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.query_params["lang"] = "en"
-    app.run()
+    app = open_page(db, monkeypatch, lang="en")
     first = app.error[-1].value
     app.run()
     assert first.startswith("The page could not be shown because of an unexpected error.")

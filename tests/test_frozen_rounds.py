@@ -1,4 +1,4 @@
-"""A closed survey round is frozen as published (DESIGN.md, Anonymity): its figures use the
+"""A closed survey round is frozen as published (docs/design.md, Anonymity): its figures use the
 organisation as it was when its answers were first loaded, and its answers are not loaded again
 except as an explicit correction within a short window. Otherwise two saved copies of a report
 would subtract to a hidden group's figures: move the three-person U3 from S2 to S1, and S1's
@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from metrics import imports, store, survey
+from metrics import import_write, store, survey
 from metrics.imports import ImportRejected, import_log
 from tests.fixtures import UNITS, answer_rows, load, write, write_csv
 from tests.snapshots import snapshot
@@ -165,7 +165,7 @@ def test_loading_a_round_again_is_refused_and_names_the_option(writable_city, tm
 def test_a_round_given_again_exactly_as_stored_passes_even_after_the_window(
     writable_city, tmp_path
 ):
-    # a downloaded file loaded back changes no figure (data-contract.md: a re-import updates)
+    # a downloaded file loaded back changes no figure (docs/data-contract.md: a re-import updates)
     cur = writable_city.cursor()
     cur.execute("UPDATE survey_round_loads SET first_loaded_at = first_loaded_at - INTERVAL 99 DAY")
     cur.close()
@@ -269,7 +269,7 @@ def test_a_replacement_that_fails_leaves_the_round_as_it_was(writable_city, tmp_
     def broken(cur, round_ids=None):
         raise duckdb.Error("disk full")
 
-    monkeypatch.setattr(imports, "refresh_survey_sums", broken)
+    monkeypatch.setattr(import_write, "refresh_survey_sums", broken)
     with pytest.raises(duckdb.Error):
         load(
             writable_city,
@@ -280,6 +280,7 @@ def test_a_replacement_that_fails_leaves_the_round_as_it_was(writable_city, tmp_
     assert snapshot(writable_city, logs=False) == rows
 
 
+@pytest.mark.slow
 def test_command_line_refuses_a_reload_and_replaces_with_the_option(fixture_db_path, tmp_path):
     db = tmp_path / "pohina.duckdb"
     shutil.copy(fixture_db_path, db)

@@ -65,7 +65,7 @@ def test_a_send_beyond_the_daily_limit_is_refused_and_keeps_the_text(own_city, m
         by_label(app.button, "Lähetä toinen idea").click().run()
     send_named(app, "Kolmas idea")
     assert [e.value for e in app.error] == [
-        "- Idea jäi tallentamatta: olet lähettänyt tänään jo 2 ideaa, enempää ei voi lähettää "
+        "Idea jäi tallentamatta: olet lähettänyt tänään jo 2 ideaa, enempää ei voi lähettää "
         "samana päivänä. Tallenna teksti itsellesi ja lähetä se huomenna."
     ]
     assert by_label(app.text_input, "Otsikko (pakollinen)").value == "Kolmas idea"

@@ -191,7 +191,7 @@ def test_ideas_by_unit_rolls_each_unit_up_with_the_units_below_it(con):
     assert (a["cohort_submitted"], a["decision_rate"], a["implementation_rate"]) == (1, 1, 1)
 
 
-def test_ideas_by_unit_leaf_units(con):
+def test_ideas_by_unit_gives_each_leaf_unit_its_own_rates(con):
     rows = by_unit(con)
     # A1: 10 staff; M1, M2 by p1, both decided in March (10, 20 d → 15), M1 implemented; F2
     # overdue; nothing in the matured cohort, so no rates.
@@ -273,6 +273,7 @@ def test_idea_list_keeps_markup_in_titles_as_plain_text(con):
     assert title == "**Parempi** <b>kahvi</b>"
 
 
+@pytest.mark.slow
 def test_report_ideas_by_unit_prints_the_issue_columns(idea_city_path, tmp_path):
     done = run_report(idea_city_path, tmp_path, "ideas_by_unit", "--period", MARCH)
     rows = {r["unit_id"]: r for r in csv.DictReader(io.StringIO(done.stdout))}
@@ -298,6 +299,7 @@ def test_report_ideas_by_unit_prints_the_issue_columns(idea_city_path, tmp_path)
     assert rows["B"]["median_days_to_decision"] == ""
 
 
+@pytest.mark.slow
 def test_report_ideas_lists_status_and_age_without_submitters(idea_city_path, tmp_path):
     done = run_report(idea_city_path, tmp_path, "ideas", "--period", MARCH, "--unit", "B")
     rows = list(csv.DictReader(io.StringIO(done.stdout)))

@@ -6,11 +6,10 @@ import shutil
 from datetime import date
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from metrics import ideas, store
+from metrics import idea_actions, ideas, store
+from tests.apptest import open_page
 from tests.idea_city import MARCH, idea_city_file
-from tests.test_pages import ROOT, open_app
 from ui import i18n
 
 NBSP = "\u00a0"
@@ -28,13 +27,6 @@ def db(idea_city_path, tmp_path):
     shutil.copyfile(idea_city_path, path)
     yield path
     store.close(path)
-
-
-def open_page(db, monkeypatch, page: str, **query):
-    app = open_app(db, monkeypatch, **query)
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    return app
 
 
 def by_label(widgets, label: str):
@@ -212,9 +204,11 @@ def test_send_another_idea_starts_a_new_form(db, monkeypatch):
 
 def test_an_invalid_idea_is_refused_with_clear_messages(db, monkeypatch):
     app = fill_form(open_page(db, monkeypatch, "pages/idea_form.py"), title="", unit=None)
-    error = app.error[0].value
-    assert "Kirjoita idealle otsikko." in error
-    assert "Valitse yksikkö, jota idea koskee." in error
+    # each field's message under the field: the title's first, the unit's next
+    assert [e.value for e in app.error] == [
+        "Kirjoita idealle otsikko.",
+        "Valitse yksikkö, jota idea koskee.",
+    ]
     assert not app.success and new_ideas(db).empty
 
 
@@ -275,13 +269,31 @@ def test_triage_moves_an_idea_along_and_logs_it(db, monkeypatch):
 
 
 def test_triage_refuses_a_disallowed_change_and_says_what_is_allowed(db, monkeypatch):
-    app = save_change(open_idea(db, monkeypatch, "M4"), "implemented")
+    app = open_idea(db, monkeypatch, "M4")
+
+    def moved_on_meanwhile(con, **change):  # another agent was quicker, between read and write
+        raise idea_actions.ChangeRefused(
+            "not_allowed", "M4", status="in_review", wanted="in_review"
+        )
+
+    monkeypatch.setattr(idea_actions, "change_status", moved_on_meanwhile)
+    save_change(app, "in_review")
     assert app.error[0].value == (
-        "Muutosta ei tehty: idea M4 on tilassa Uusi, eikä sitä voi siirtää tilaan Toteutettu. "
-        "Sallitut muutokset: Käsittelyssä, Hylätty, Odottaa (siirretty myöhemmäksi), "
+        "Muutosta ei tehty: idea M4 on tilassa Käsittelyssä, eikä sitä voi siirtää tilaan "
+        "Käsittelyssä. Sallitut muutokset: Hyväksytty, Hylätty, Odottaa (siirretty myöhemmäksi), "
         "Yhdistetty toiseen."
     )
-    assert ideas.idea(store.connect(db), idea_id="M4")["status"][0] == "new"
+
+
+def test_a_form_sent_after_someone_else_moved_the_idea_saves_nothing(db, monkeypatch):
+    app = open_idea(db, monkeypatch, "M4")
+    idea_actions.change_status(store.connect(db), idea_id="M4", to_status="in_review", who="x")
+    save_change(app, "in_review")  # sent from the form drawn for "new"
+    assert not app.error and not app.success
+    assert by_label(app.selectbox, "Uusi tila").options == [
+        "Hyväksytty", "Hylätty", "Odottaa (siirretty myöhemmäksi)", "Yhdistetty toiseen",
+    ]  # fmt: skip
+    assert ideas.idea_events(store.connect(db), idea_id="M4")["changed_by"].tolist() == ["x"]
 
 
 def test_triage_merges_a_duplicate_and_refuses_a_missing_target(db, monkeypatch):
@@ -330,15 +342,12 @@ def test_triage_opens_only_ideas_of_the_chosen_organisation(db, monkeypatch):
 
 
 def test_a_failed_send_says_the_idea_was_not_saved_and_keeps_the_text(db, monkeypatch):
-    from metrics import idea_actions
 
     def broken(*args, **kwargs):
         raise RuntimeError("TransactionContext Error: conflict, 12 attempts")
 
     monkeypatch.setattr(idea_actions, "submit_idea", broken)
-    monkeypatch.setenv("POHINA_DB", str(db))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.switch_page("pages/idea_form.py").run()  # opened by its address
+    app = open_page(db, monkeypatch, "idea_form")  # opened by its address
     app = fill_form(app)
     assert [e.value for e in app.error] == [
         "Idea jäi tallentamatta, koska tallennus epäonnistui. Tekstisi on yhä lomakkeella: "

@@ -23,9 +23,10 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from metrics import imports, settings
+from metrics import import_read, imports, settings
 from metrics.imports import ImportRejected, read_table
-from tests.test_data_page import data_page, db, upload  # noqa: F401 - db: the fixture
+from tests.apptest import open_page
+from tests.test_data_page import db, upload  # noqa: F401 - db: the fixture
 from tests.test_pages import ROOT
 
 ADDRESS_SPACE = 1 << 30  # 1 GB for the child that reads the file
@@ -206,6 +207,7 @@ XLSX_ATTACKS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("make", "reason"), XLSX_ATTACKS)
 def test_an_xlsx_sheet_larger_than_the_limits_is_refused_before_its_cells_are_read(
     tmp_path, make, reason
@@ -219,6 +221,7 @@ def test_an_xlsx_sheet_larger_than_the_limits_is_refused_before_its_cells_are_re
     assert seconds < 20
 
 
+@pytest.mark.slow
 def test_an_xlsx_that_unpacks_to_600_mb_is_refused_before_it_is_unpacked(tmp_path):
     """A zip bomb: 600 MB of spaces in the sheet's XML pack into about 600 KB."""
     path = tmp_path / "units.xlsx"
@@ -231,6 +234,7 @@ def test_an_xlsx_that_unpacks_to_600_mb_is_refused_before_it_is_unpacked(tmp_pat
     assert seconds < 20
 
 
+@pytest.mark.slow
 def test_an_xlsx_with_a_million_cell_formats_is_refused_before_openpyxl_reads_them(tmp_path):
     """9 KB zipped; openpyxl reads the styles whole when it opens a workbook: 650 MB, 47 s."""
     styles = (
@@ -268,6 +272,7 @@ def test_the_header_of_an_xlsx_is_read_from_its_first_row_alone(tmp_path):
 # ------------------------------------------------------------------- CSV
 
 
+@pytest.mark.slow
 def test_a_csv_of_a_million_columns_is_refused_at_once(tmp_path):
     """10 MB: a header and four rows of a million cells (204 s and 3.8 GB before the limit)."""
     path = tmp_path / "units.csv"
@@ -282,6 +287,7 @@ def test_a_csv_of_a_million_columns_is_refused_at_once(tmp_path):
     assert seconds < 20
 
 
+@pytest.mark.slow
 def test_a_csv_whose_first_row_is_a_million_cells_wide_is_refused_at_once(tmp_path):
     """A short header does not hide it: pandas would make the first row's extra cells an
     index, a million columns of it."""
@@ -332,19 +338,19 @@ def test_the_limits_leave_room_for_a_100000_respondent_survey_of_120_questions()
 def test_the_data_page_reads_an_upload_once_not_on_every_rerun(db, monkeypatch):  # noqa: F811
     """Every click reruns the page; the upload's sheets and header are read once, then kept."""
     opened = []
-    open_workbook = imports._open_workbook
+    open_workbook = import_read._open_workbook
 
     def counted(data, file_name):
         opened.append(file_name)
         return open_workbook(data, file_name)
 
-    monkeypatch.setattr(imports, "_open_workbook", counted)
+    monkeypatch.setattr(import_read, "_open_workbook", counted)
     book = openpyxl.Workbook()
     book.active.append(["unit_id", "name", "headcount", "parent_id"])
     book.active.append(["U5", "Uusi yksikkö", 100, "S2"])
     content = io.BytesIO()
     book.save(content)
-    app = upload(data_page(db, monkeypatch), "yksikot.xlsx", content.getvalue())
+    app = upload(open_page(db, monkeypatch, "data"), "yksikot.xlsx", content.getvalue())
     assert app.selectbox[0].value == ("units", None)  # recognised from the header
     assert app.success[0].value.startswith("Tiedosto on kunnossa: 1 riviä")
     opened.clear()

@@ -93,7 +93,9 @@ def test_unit_parent_cycle_is_refused(empty_db, tmp_path):
         pytest.param("X,U1,2026-09-01,T,rejected,2027-01-01", "decided_on", "future", id="future"),
     ],
 )
-def test_idea_rules(writable_city, tmp_path, row, column, reason):
+def test_an_idea_breaking_a_status_or_date_rule_is_refused_at_its_column(
+    writable_city, tmp_path, row, column, reason
+):
     header = "idea_id,unit_id,submitted_on,title,status,"
     header += "merged_into\n" if column == "merged_into" else "decided_on\n"
     with pytest.raises(ImportRejected) as refused:
@@ -158,7 +160,9 @@ def test_survey_results_store_suppression_marks_as_suppressed(writable_city, tmp
     assert pd.isna(rows["favourable_pct"][0]) and rows["favourable_pct"][1] == 81.0
 
 
-def test_project_rules(writable_city, tmp_path):
+def test_a_project_with_an_unknown_team_reversed_dates_or_over_100_pct_is_refused(
+    writable_city, tmp_path
+):
     path = write(
         tmp_path,
         "p.csv",

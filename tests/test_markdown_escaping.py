@@ -17,8 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from metrics import store
 from metrics.imports import import_file
+from tests.apptest import open_page
 from tests.fixtures import TODAY, fixture_files
-from tests.test_pages import ROOT
 from ui.text import plain
 
 EVIL = "![x](http://evil.example/a.png) [click](http://evil.example)"
@@ -100,16 +100,6 @@ def live_markup(text: str) -> bool:
     return "](" in text or "![" in text or "http://" in text
 
 
-def open_page(db: Path, monkeypatch, page: str, **query) -> AppTest:
-    monkeypatch.setenv("POHINA_DB", str(db))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.switch_page(f"pages/{page}.py").run()
-    assert not app.exception, app.exception
-    return app
-
-
 def assert_inert(app: AppTest) -> list[str]:
     texts = markdown_texts(app._tree)
     assert texts, "no text found: the walk over the page missed it"
@@ -153,7 +143,7 @@ def test_the_unit_and_round_names_show_as_their_text(evil_city, monkeypatch):
     assert app.header[0].value == plain(f"{EVIL} U1")
     assert plain(f"{EVIL} S1") in app.caption[0].value  # the parent unit
     survey = open_page(evil_city, monkeypatch, "survey", unit="S1")
-    assert plain(f"{EVIL} R2") in [s.value for s in survey.subheader][-1]
+    assert plain(f"{EVIL} R2") in [s.value for s in survey.header][-1]
     assert any(plain(f"{EVIL} S1") in c.value for c in survey.caption)
 
 

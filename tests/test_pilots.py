@@ -79,7 +79,9 @@ def test_a_project_due_today_is_not_yet_overdue(pilot_city):
         pytest.param("P6", math.nan, id="no-measure"),
     ],
 )
-def test_target_reached_pct(pilot_city, project, expected):
+def test_target_reached_is_the_share_of_the_way_from_baseline_to_target(
+    pilot_city, project, expected
+):
     value = by_id(pilots.projects(pilot_city, today=TODAY)).loc[project, "target_reached_pct"]
     if math.isnan(expected):
         assert pd.isna(value)
@@ -144,6 +146,7 @@ def test_projects_report_has_the_contract_columns(pilot_city):
     }
 
 
+@pytest.mark.slow
 def test_report_projects_on_the_command_line(tmp_path_factory, tmp_path):
     db = tmp_path / "pohina.duckdb"
     shutil.copy(pilot_city_file(tmp_path_factory), db)

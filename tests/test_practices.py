@@ -7,12 +7,11 @@ import html
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from metrics import practices, store
 from metrics.imports import import_file
 from metrics.validation import ImportRejected
-from tests.test_pages import ROOT
+from tests.apptest import open_page
 
 FILES = {
     "organisations": "org_id,name,home\nPEER,Naapurikunta,false\n",
@@ -119,18 +118,8 @@ def labelled(elements, label: str):
     return next(e for e in elements if e.label == label)
 
 
-def open_guide(db: Path, monkeypatch, **query) -> AppTest:
-    monkeypatch.setenv("POHINA_DB", str(db))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.switch_page("pages/practices.py").run()
-    assert not app.exception, app.exception
-    return app
-
-
 def test_a_practice_added_on_the_page_is_found_by_search_and_exported(guide, monkeypatch):
-    app = open_guide(guide, monkeypatch)
+    app = open_page(guide, monkeypatch, "practices")
     assert app.title[0].value == "Hyvien käytäntöjen opas"
     labelled(app.text_input, "Otsikko").input(TITLE)
     app.text_area[0].input("Tiimi kokoontuu\n10 minuutiksi.")
@@ -167,7 +156,7 @@ def test_a_practice_added_on_the_page_is_found_by_search_and_exported(guide, mon
 
 
 def test_a_link_opens_its_practice_even_outside_the_search(guide, monkeypatch):
-    app = open_guide(guide, monkeypatch, practice="GP3")
+    app = open_page(guide, monkeypatch, "practices", practice="GP3")
     app.text_input(key="practice_words").input("lomake").run()
     texts = [t.value for t in app.text]
     assert "GP3 · Vertaismentorointi" in texts
@@ -177,7 +166,7 @@ def test_a_link_opens_its_practice_even_outside_the_search(guide, monkeypatch):
 
 
 def test_the_page_says_what_is_wrong_with_a_practice(guide, monkeypatch):
-    app = open_guide(guide, monkeypatch)
+    app = open_page(guide, monkeypatch, "practices")
     labelled(app.radio, "Alkuperä").set_value("idea")
     labelled(app.text_input, "Idean tai projektin numero").input("I404")
     labelled(app.button, "Tallenna käytäntö").click()

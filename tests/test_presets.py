@@ -1,8 +1,8 @@
 """Column-mapping presets, above all the real UK Civil Service People Survey files, 2017–2019.
 
-The CSPS files are read exactly as published from the shared folder beside the repository
-(../shared/real-data/csps/; CI clones the repository with a copy of shared/ beside it). The
-figures below were read off the files by eye, column by column.
+The CSPS files are read exactly as published from tests/data/csps/ (its README gives their source
+and the Open Government Licence v3.0 attribution). The figures below were read off the files by
+eye, column by column.
 """
 
 from __future__ import annotations
@@ -21,22 +21,11 @@ from metrics.imports import ImportRejected, check_file, import_file, read_table,
 from tests.snapshots import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
-CSPS = Path(__file__).resolve().parents[2] / "shared" / "real-data" / "csps"
 YEARS = {
     2017: ("csps_2017_organisation_scores.csv", 102),
     2018: ("csps_2018_organisation_scores.csv", 106),
     2019: ("csps_2019_organisation_scores.csv", 111),
 }
-
-
-@pytest.fixture(scope="module")
-def csps() -> Path:
-    if not (CSPS / "README.md").exists():
-        pytest.fail(
-            f"the real CSPS files are missing: expected them in {CSPS} "
-            "(the repository's sibling folder shared/real-data/csps, as in CI)"
-        )
-    return CSPS
 
 
 def load_year(con, folder: Path, year: int):
@@ -229,6 +218,7 @@ def test_a_preset_must_fit_the_kind_and_exist(empty_db, csps):
     assert "csps" in presets.available()
 
 
+@pytest.mark.slow
 def test_command_line_loads_a_csps_year_with_its_preset(csps, tmp_path):
     env = {**os.environ, "POHINA_DB": str(tmp_path / "p.duckdb")}
     done = subprocess.run(

@@ -309,6 +309,7 @@ def run_cli(db: Path, *args: str, rules: Path | None = None) -> subprocess.Compl
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_report_standings_prints_the_ranked_units(cli_file):
     done = run_cli(cli_file, "report", "standings", "--period", "2026-Q3")
     assert done.returncode == 0, done.stderr
@@ -322,6 +323,7 @@ def test_report_standings_prints_the_ranked_units(cli_file):
     ]
 
 
+@pytest.mark.slow
 def test_report_standings_breakdown_lists_a_units_events(cli_file):
     done = run_cli(cli_file, "report", "standings_breakdown", "--unit", "B", "--period", "2026-Q3")
     assert done.returncode == 0, done.stderr
@@ -336,12 +338,14 @@ def test_report_standings_breakdown_lists_a_units_events(cli_file):
     ]
 
 
+@pytest.mark.slow
 def test_report_standings_breakdown_without_a_unit_is_a_usage_error(cli_file):
     done = run_cli(cli_file, "report", "standings_breakdown", "--period", "2026-Q3")
     assert done.returncode == 2
     assert "--unit" in done.stderr and not done.stdout
 
 
+@pytest.mark.slow
 def test_report_follows_the_rules_file_and_refuses_a_bad_one(cli_file, tmp_path):
     rules = write_rules(tmp_path / "rules.toml", "[points]\nmilestone_reached = 10\n")
     done = run_cli(cli_file, "report", "standings", "--period", "2026-Q3", rules=rules)

@@ -6,11 +6,10 @@ Figures as worked out in tests/test_standings.py (2026-Q3, default rules, k = 5)
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from metrics import store
+from tests.apptest import open_page
 from tests.standings_city import standings_city_file
-from tests.test_pages import ROOT
 
 PAGE = "pages/standings.py"
 NBSP = "\u00a0"
@@ -28,17 +27,6 @@ def default_rules(monkeypatch):
     monkeypatch.delenv("POHINA_INCENTIVE_RULES", raising=False)
 
 
-def open_page(db, monkeypatch, **query):
-    """A new session that opens the standings page by its link (one run, as a browser does)."""
-    monkeypatch.setenv("POHINA_DB", str(db))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
-
-
 def metrics(app) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
@@ -52,7 +40,7 @@ def frame_with(app, column: str):
 
 
 def test_unit_head_sees_why_the_unit_stands_where_it_does(db, monkeypatch):
-    app = open_page(db, monkeypatch, period="2026-Q3", unit="A")
+    app = open_page(db, monkeypatch, PAGE, period="2026-Q3", unit="A")
     assert app.title[0].value.startswith("Kannustinsijoitukset")
     # A: 4 points, 20 staff, rank 5 of 5; score (4 + 5 × 2,6) / (2 + 5) = 2,43.
     assert metrics(app) == {
@@ -76,7 +64,7 @@ def test_unit_head_sees_why_the_unit_stands_where_it_does(db, monkeypatch):
 
 
 def test_standings_table_marks_new_units_and_lists_the_left_out(db, monkeypatch):
-    app = open_page(db, monkeypatch, period="2026-Q3")
+    app = open_page(db, monkeypatch, PAGE, period="2026-Q3")
     table = frame_with(app, "Huomio")
     assert table["Sija"].tolist() == ["1", "1", "3", "4", "5"]
     assert table["Yksikkö"].tolist() == ["Beta", "Uusi", "Pieni", "Gamma", "Alfa"]
@@ -94,7 +82,7 @@ def test_standings_table_marks_new_units_and_lists_the_left_out(db, monkeypatch)
 
 
 def test_most_improved_and_rank_history_are_shown(db, monkeypatch):
-    app = open_page(db, monkeypatch, period="2026-Q3")
+    app = open_page(db, monkeypatch, PAGE, period="2026-Q3")
     improved = frame_with(app, "Tuloksen muutos")
     assert improved["Yksikkö"].tolist() == ["Beta", "Gamma", "Pieni", "Alfa"]
     assert improved["Tuloksen muutos"].tolist()[0] == "+2,06"
@@ -107,7 +95,7 @@ def test_the_rules_are_stated_from_the_rules_file(db, monkeypatch, tmp_path):
     rules = tmp_path / "rules.toml"
     rules.write_text("[points]\nidea_submitted = 2\n[standings]\nprior_weight = 3\n")
     monkeypatch.setenv("POHINA_INCENTIVE_RULES", str(rules))
-    app = open_page(db, monkeypatch, period="2026-Q3")
+    app = open_page(db, monkeypatch, PAGE, period="2026-Q3")
     points = frame_with(app, "Mikä lasketaan")
     assert points["Pisteitä / kpl"].tolist() == ["2", "3", "5", "1", "3"]
     assert any("k = 3" in t and "30 henkilöä enemmän" in t for t in texts(app))
@@ -120,14 +108,14 @@ def test_a_bad_rules_file_stops_the_page_naming_the_key(db, monkeypatch, tmp_pat
     rules = tmp_path / "rules.toml"
     rules.write_text("[points]\nidea_submited = 2\n")
     monkeypatch.setenv("POHINA_INCENTIVE_RULES", str(rules))
-    app = open_page(db, monkeypatch, period="2026-Q3")
+    app = open_page(db, monkeypatch, PAGE, period="2026-Q3")
     assert app.error[0].value.startswith("Kannustinsääntöjen tiedostoa ei voi käyttää")
     assert "points.idea_submited" in app.code[0].value
     assert not app.dataframe
 
 
 def test_sectors_are_ranked_in_their_own_table(db, monkeypatch):
-    app = open_page(db, monkeypatch, period="2026-Q3", unit="S2")
+    app = open_page(db, monkeypatch, PAGE, period="2026-Q3", unit="S2")
     # S2 is a top unit: the page opens on the sectors, S2 first (2,82 against S1's 2,61).
     level = next(r for r in app.radio if r.label == "Sijoitettavat yksiköt")
     assert level.value == "sectors"
@@ -137,12 +125,12 @@ def test_sectors_are_ranked_in_their_own_table(db, monkeypatch):
 
 
 def test_a_period_without_events_says_everyone_shares_first_place(db, monkeypatch):
-    app = open_page(db, monkeypatch, period="2026-Q1")
+    app = open_page(db, monkeypatch, PAGE, period="2026-Q1")
     assert any("kaikki jakavat sijan 1" in i.value for i in app.info)
 
 
 def test_standings_page_in_english(db, monkeypatch):
-    app = open_page(db, monkeypatch, period="2026-Q3", unit="A", lang="en")
+    app = open_page(db, monkeypatch, PAGE, period="2026-Q3", unit="A", lang="en")
     assert app.title[0].value.startswith("Incentive standings")
     assert metrics(app)["Rank"] == "5 of 5"
     assert "One more “Idea implemented” would give 3 points and lift the unit to rank 1." in texts(

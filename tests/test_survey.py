@@ -21,9 +21,9 @@ from metrics import registry, store, survey
 from metrics.anonymity import ORGANISATION
 from metrics.cli import format_table
 from metrics.imports import import_file
+from tests.apptest import open_page
 from tests.fixtures import TODAY, write_csv
 from tests.test_cli import run
-from tests.test_pages import ROOT
 
 THRESHOLD = 5
 # The unit tree. Respondents per round in brackets; each parent needs one rule:
@@ -45,7 +45,7 @@ RESPONDENTS = {
     "R2": {"A": 3, "B": 4, "C": 5, "D": 4, "E": 3, "F": 6, "G": 8, "R": 2, "H": 7, "I": 9,
            "J": 2, "K": 2, "L": 12, "U": 3, "W": 10},
 }  # fmt: skip
-# Worked by hand from the tree above (anonymity rules in DESIGN.md).
+# Worked by hand from the tree above (anonymity rules in docs/design.md).
 HIDDEN = {
     "R1": {"A", "B", "E", "F", "H", "J", "K", "L", "U", "W"},
     "R2": {"A", "B", "D", "E", "F", "H", "J", "K", "L", "U", "W"},
@@ -359,7 +359,7 @@ def test_page_item_table_writes_no_count_for_a_group_hidden_to_protect_a_neighbo
     made, monkeypatch
 ):
     _, path, _ = made
-    app = open_survey(path, monkeypatch, unit="F")
+    app = open_page(path, monkeypatch, "survey", unit="F")
     items = app.dataframe[-1].value
     assert set(items["Myönteisiä, %"]) == {"piilotettu"}
     assert set(items["Vastaajia"]) == {"–"}  # not 6, nor any other count
@@ -404,11 +404,7 @@ def test_vendor_results_follow_the_same_rules(empty_db, tmp_path, monkeypatch):
     whole = change.loc[ORGANISATION]
     assert whole["change_pp"] == pytest.approx(2.0) and not pd.isna(whole["significant"])
     # The overview shows D's change without a significance claim: relative 8 / 60 = +13 %.
-    monkeypatch.setenv("POHINA_DB", str(tmp_path / "empty.duckdb"))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.query_params["period"], app.query_params["unit"] = "2026-09", "D"
-    app.run()
-    assert not app.exception, app.exception
+    app = open_page(tmp_path / "empty.duckdb", monkeypatch, period="2026-09", unit="D")
     notes = [c.value for c in app.caption]
     assert "Suhteellinen muutos +13\u00a0%." in notes
 
@@ -416,6 +412,7 @@ def test_vendor_results_follow_the_same_rules(empty_db, tmp_path, monkeypatch):
 # ------------------------------------------------------------------ command line
 
 
+@pytest.mark.slow
 def test_report_survey_scores_prints_hidden_rows_empty_with_counts_below_5(made):
     _, path, _ = made
     done = run(closed_copy(path), "report", "survey_scores", "--round", "R1")
@@ -429,6 +426,7 @@ def test_report_survey_scores_prints_hidden_rows_empty_with_counts_below_5(made)
     assert "R1,V,satisfaction,0,,,false" in lines  # no respondents: nothing to hide
 
 
+@pytest.mark.slow
 def test_report_survey_change_needs_two_known_rounds(made):
     _, path, _ = made
     path = closed_copy(path)
@@ -444,19 +442,6 @@ def test_report_survey_change_needs_two_known_rounds(made):
 
 
 # ------------------------------------------------------------------ the page
-
-
-def open_survey(db: Path, monkeypatch, lang: str = "fi", **query) -> AppTest:
-    """The survey page as a link opens it. (switch_page runs the page without app.py, so the
-    language is set as app.py's sidebar would set it.)"""
-    monkeypatch.setenv("POHINA_DB", str(db))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.session_state["lang"] = lang
-    app.switch_page("pages/survey.py").run()
-    assert not app.exception, app.exception
-    return app
 
 
 def heatmap_cells(app: AppTest) -> dict[str, dict]:
@@ -500,7 +485,7 @@ def test_page_marks_hidden_cells_and_shows_nothing_that_gives_them_back(made, mo
     _, path, _ = made
     shown = set()
     for unit in ("P", "Q", "R", "S", "T"):
-        app = open_survey(path, monkeypatch, unit=unit)
+        app = open_page(path, monkeypatch, "survey", unit=unit)
         cells = heatmap_cells(app)
         for member, row in cells.items():
             unit_id = member.removeprefix("Yksikkö ")
@@ -510,7 +495,7 @@ def test_page_marks_hidden_cells_and_shows_nothing_that_gives_them_back(made, mo
                 assert (text == "piilotettu") == marked
                 assert (z is None) == (marked or text == "–")  # V: no respondents, no colour
         shown |= {n.removeprefix("Yksikkö ") for n in shown_figures(app)}
-    app = open_survey(path, monkeypatch)
+    app = open_page(path, monkeypatch, "survey")
     shown |= {n.removeprefix("Yksikkö ") for n in shown_figures(app)} - {"Koko organisaatio"}
     shown.add(ORGANISATION)
     assert shown == set(RESPONDENTS["R2"]) - HIDDEN["R2"] - {"R"} | {"P", "Q", "R", "S", "T", "ALL"}
@@ -519,7 +504,7 @@ def test_page_marks_hidden_cells_and_shows_nothing_that_gives_them_back(made, mo
 
 def test_page_writes_small_counts_as_below_5_and_hides_their_items(made, monkeypatch):
     _, path, _ = made
-    app = open_survey(path, monkeypatch, unit="A")
+    app = open_page(path, monkeypatch, "survey", unit="A")
     by_round = app.dataframe[0].value
     assert set(by_round["Vastaajia"]) == {"< 5"}
     assert set(by_round["Myönteisiä, %"]) == {"piilotettu"}
@@ -530,7 +515,7 @@ def test_page_writes_small_counts_as_below_5_and_hides_their_items(made, monkeyp
 
 
 def test_page_says_which_changes_are_real_and_which_kind_of_percent(city_path, monkeypatch):
-    app = open_survey(city_path, monkeypatch)
+    app = open_page(city_path, monkeypatch, "survey")
     # The fixture city, R1 → R2 (tests/test_overview.py works these out): satisfaction
     # 55,6 % → 81,5 %, +25,9 points, significant; internal communication is noise.
     satisfaction = next(m for m in app.metric if m.label == "Työtyytyväisyys")
@@ -551,7 +536,7 @@ def test_page_says_which_changes_are_real_and_which_kind_of_percent(city_path, m
      ("en", "Staff survey indicators", "+25.9\u00a0pp")],
 )  # fmt: skip
 def test_page_in_swedish_and_english(city_path, monkeypatch, lang, title, delta):
-    app = open_survey(city_path, monkeypatch, lang=lang)
+    app = open_page(city_path, monkeypatch, "survey", lang=lang)
     assert app.title[0].value == title
     assert delta in [m.delta for m in app.metric]
 
@@ -560,5 +545,5 @@ def test_page_without_any_survey_results_says_how_to_get_them(empty_db, tmp_path
     rounds = tmp_path / "rounds.csv"
     rounds.write_text("round_id,name,closed_on\nR1,Kysely 2025,2025-10-31\n")
     import_file(empty_db, "survey_rounds", rounds, today=TODAY)  # a round, but no answers yet
-    app = open_survey(tmp_path / "empty.duckdb", monkeypatch)
+    app = open_page(tmp_path / "empty.duckdb", monkeypatch, "survey")
     assert "Kyselytuloksia ei ole vielä tuotu" in app.info[0].value

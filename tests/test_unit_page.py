@@ -8,22 +8,9 @@ point, an idea implemented 3, prior weight k = 5 (tens of staff).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages import ROOT
-
-
-def unit_page(db: Path, monkeypatch, **query) -> AppTest:
-    """The unit page as a link opens it (?unit=…&period=…)."""
-    monkeypatch.setenv("POHINA_DB", str(db))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.switch_page("pages/unit.py").run()
-    assert not app.exception, app.exception
-    return app
+from tests.apptest import open_page
 
 
 def figures(app: AppTest) -> dict[str, str]:
@@ -36,7 +23,7 @@ def table(app: AppTest, first_column: str):
 
 
 def test_a_link_opens_the_units_ideas(city_path, monkeypatch):
-    app = unit_page(city_path, monkeypatch, unit="S1", period="2026-Q3")
+    app = open_page(city_path, monkeypatch, "unit", unit="S1", period="2026-Q3")
     assert app.header[0].value == "Sektori A"
     assert app.caption[0].value.startswith("Henkilöstöä tänään 32 ")  # 2 + 10 + 20
     shown = figures(app)
@@ -52,7 +39,7 @@ def test_a_link_opens_the_units_ideas(city_path, monkeypatch):
 
 
 def test_the_units_standing_and_where_its_points_come_from(city_path, monkeypatch):
-    app = unit_page(city_path, monkeypatch, unit="S1", period="2026-Q3")
+    app = open_page(city_path, monkeypatch, "unit", unit="S1", period="2026-Q3")
     shown = figures(app)
     # Sectors' standings. S1: 3 ideas sent × 1 + I1 implemented × 3 = 6 points, 32 staff:
     # 6 / 3.2 = 1.875 per 10 staff. S2: I4, I5, I6 sent + I6 implemented = 6 points, 68 staff.
@@ -68,13 +55,13 @@ def test_the_units_standing_and_where_its_points_come_from(city_path, monkeypatc
 
 def test_the_units_survey_rounds_are_those_closed_by_the_periods_end(city_path, monkeypatch):
     # R2 closed on 31.10.2026: in Q3 the latest round is R1, and there is no change to show yet.
-    app = unit_page(city_path, monkeypatch, unit="S1", period="2026-Q3")
+    app = open_page(city_path, monkeypatch, "unit", unit="S1", period="2026-Q3")
     assert any("Henkilöstökysely 2025" in c.value for c in app.caption)
     assert not any("Muutos, %-yks." in d.value.columns for d in app.dataframe)
 
 
 def test_the_units_survey_indicators_beside_the_whole_organisation(city_path, monkeypatch):
-    app = unit_page(city_path, monkeypatch, unit="S1", period="2026-10")
+    app = open_page(city_path, monkeypatch, "unit", unit="S1", period="2026-10")
     latest = table(app, "Mittari").set_index("Mittari")
     # R2 satisfaction: S1 = U1 6/6 + U2 7/8 favourable = 13/14 = 92.9 %; the organisation adds
     # U3 2/3 and U4 7/10: 22/27 = 81.5 %; the difference 11.4 points.
@@ -88,14 +75,14 @@ def test_the_units_survey_indicators_beside_the_whole_organisation(city_path, mo
 
 
 def test_a_small_units_survey_figures_stay_hidden_beside_the_organisations(city_path, monkeypatch):
-    app = unit_page(city_path, monkeypatch, unit="U3", period="2026-10")
+    app = open_page(city_path, monkeypatch, "unit", unit="U3", period="2026-10")
     row = table(app, "Mittari").set_index("Mittari").loc["Työtyytyväisyys"]
     # U3 has 3 respondents, below 5: hidden, its count "< 5"; the organisation's 81.5 % stays.
     assert row.tolist() == ["piilotettu", "81,5\u00a0%", "piilotettu", "< 5"]
 
 
 def test_the_units_pilot_projects_and_overdue_ideas(city_path, monkeypatch):
-    app = unit_page(city_path, monkeypatch, unit="S2", period="2026-Q3")
+    app = open_page(city_path, monkeypatch, "unit", unit="S2", period="2026-Q3")
     shown = figures(app)
     # S2's team T2 has one project, P4, on track
     assert [shown[k] for k in ("Aikataulussa", "Vaarassa", "Valmiit")] == ["1", "0", "0"]
@@ -107,33 +94,28 @@ def test_the_units_pilot_projects_and_overdue_ideas(city_path, monkeypatch):
 
 
 def test_the_sub_units_with_their_ideas(city_path, monkeypatch):
-    app = unit_page(city_path, monkeypatch, unit="S1", period="2026-Q3")
+    app = open_page(city_path, monkeypatch, "unit", unit="S1", period="2026-Q3")
     rows = table(app, "Yksikkö")
     # U2: 1 idea × 365 / 92 × 100 / 20 staff = 19.8; U1: 2 × 365 / 92 × 100 / 10 = 79.3
     assert rows["Yksikkö"].str.strip().tolist() == ["Kirjasto", "Viestintä"]
     assert rows["Ideoita / 100 henk. / v"].tolist() == ["19,8", "79,3"]
-    leaf = unit_page(city_path, monkeypatch, unit="U1", period="2026-Q3")
+    leaf = open_page(city_path, monkeypatch, "unit", unit="U1", period="2026-Q3")
     assert "Yksiköllä ei ole alayksiköitä." in [c.value for c in leaf.caption]
 
 
 def test_an_unknown_unit_is_said_to_be_unknown(city_path, monkeypatch):
-    app = unit_page(city_path, monkeypatch, unit="EI_OLE", period="2026-Q3")
+    app = open_page(city_path, monkeypatch, "unit", unit="EI_OLE", period="2026-Q3")
     # the id from the address is escaped for Markdown: it reads EI_OLE on the screen
     assert (
         app.main.warning[0].value == "Yksikköä tunnuksella EI\\_OLE ei ole. Valitse yksikkö alta."
     )
-    # the picker offers every unit (no whole organisation here) and opens on the first
+    # the picker offers every unit (no whole organisation here) and waits for a choice
     picker = next(s for s in app.main.selectbox if s.label == "Organisaatio")
-    assert picker.value == "S1" and len(picker.options) == 6
-    assert app.query_params["unit"] == "S1"
+    assert picker.value is None and len(picker.options) == 6
+    assert "unit" not in app.query_params and not app.header and not app.metric
 
 
 def test_the_unit_page_in_english(city_path, monkeypatch):
-    monkeypatch.setenv("POHINA_DB", str(city_path))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.query_params.update(unit="S1", period="2026-Q3")
-    app.session_state["lang"] = "en"
-    app.switch_page("pages/unit.py").run()
-    assert not app.exception, app.exception
+    app = open_page(city_path, monkeypatch, "unit", lang="en", unit="S1", period="2026-Q3")
     assert app.title[0].value == "Unit page"
     assert figures(app)["Rank"] == "1 of 2"

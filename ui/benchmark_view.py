@@ -12,7 +12,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from ui import charts, i18n
+from ui import charts, i18n, tables
 from ui.i18n import t
 from ui.survey_view import hidden, indicator
 
@@ -75,7 +75,7 @@ def figures_table(figures: pd.DataFrame, round_names: dict) -> None:
         ],
         col["median_change"]: [i18n.points(r.benchmark_median_change_pp) for r in rows],
     }
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    tables.show(table)
 
 
 def organisations_table(organisations: pd.DataFrame) -> None:
@@ -94,7 +94,7 @@ def organisations_table(organisations: pd.DataFrame) -> None:
     for slug, rows in organisations.groupby("indicator", sort=False):
         written = [hidden() if r.suppressed else pct(r.favourable_pct) for r in rows.itertuples()]
         table[indicator(slug)] = pd.Series(written, index=rows["org_id"].to_numpy())
-    st.dataframe(table.fillna(i18n.MISSING), hide_index=True, width="stretch")
+    tables.show(table.fillna(i18n.MISSING))
 
 
 def chart(figures: pd.DataFrame, organisations: pd.DataFrame, home: str):

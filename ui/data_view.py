@@ -11,7 +11,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from metrics import backups, imports, presets
+from metrics import backups, imports, presets, tokens
 from metrics.validation import MAX_ERRORS_SHOWN, ImportRejected
 from ui import i18n
 from ui.data import connection
@@ -232,3 +232,57 @@ def upload_header(uploaded, sheet: str | None) -> tuple[str, ...]:
 
 def forget_upload() -> None:
     st.session_state.pop(_UPLOAD, None)
+
+
+def api_tokens() -> None:
+    """The API tokens of the scheduled jobs (metrics/tokens.py): make one (its secret shown
+    once, right after), see them all, revoke one."""
+    st.caption(t("data.tokens.intro"))
+    made = st.session_state.pop("data_token_made", None)
+    if made:
+        st.success(t("data.tokens.made", name=made[0]))
+        st.code(made[1], language=None)
+    revoked = st.session_state.pop("data_token_revoked", None)
+    if revoked:
+        st.success(t("data.tokens.revoked", name=revoked))
+    listing = tokens.listing(connection())
+    with st.form("data_token_form", clear_on_submit=True):
+        name = st.text_input(t("data.tokens.name"), help=t("data.tokens.name_help")).strip()
+        scope = st.selectbox(
+            t("data.tokens.scope"), tokens.SCOPES, format_func=lambda s: t(f"data.tokens.scope.{s}")
+        )
+        if st.form_submit_button(t("data.tokens.create")):
+            try:
+                tokens.check_name(name)
+            except ValueError:
+                st.error(t("data.tokens.bad_name"))
+            else:
+                if name in set(listing["name"]):
+                    st.error(t("data.tokens.taken", name=name))
+                else:
+                    secret = tokens.create(connection(), name, scope, created_by=who())
+                    st.session_state["data_token_made"] = (name, secret)
+                    st.rerun()
+    if listing.empty:
+        st.info(t("data.tokens.none"))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("data.tokens.col.name"): listing["name"],
+                t("data.tokens.col.scope"): listing["scope"],
+                t("data.tokens.col.created"): listing["created_at"].map(when),
+                t("data.tokens.col.created_by"): listing["created_by"].fillna(""),
+                t("data.tokens.col.last_used"): listing["last_used_at"].map(
+                    lambda v: "" if pd.isna(v) else when(v)
+                ),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    gone = st.selectbox(t("data.tokens.revoke_choose"), list(listing["name"]))
+    if st.button(t("data.tokens.revoke")):
+        tokens.revoke(connection(), gone)
+        st.session_state["data_token_revoked"] = gone
+        st.rerun()

@@ -94,7 +94,13 @@ def _initial_period(today: date) -> Period:
     return chosen if chosen.kind in PERIOD_KINDS else periods.last_complete_month(today)
 
 
-def unit(scope: tuple[str, ...] | None | str = "visitor", *, place=None, whole: bool = True):
+def unit(
+    scope: tuple[str, ...] | None | str = "visitor",
+    *,
+    place=None,
+    whole: bool = True,
+    ask: bool = False,
+):
     """The chosen unit (with every unit below it), or None for the whole organisation.
 
     Only the units in `scope` are offered: None offers every unit and the whole organisation
@@ -102,6 +108,11 @@ def unit(scope: tuple[str, ...] | None | str = "visitor", *, place=None, whole: 
     in the address outside the scope is refused here, before any figure is read; an unknown one
     is ignored. With a single unit to offer, no picker is drawn. `place` is where the picker goes
     (the sidebar unless told).
+
+    With nothing chosen yet (no unit in the address or from an earlier page), the picker opens on
+    the visitor's own unit: the first of the highest of their units. One who may see every unit
+    has no unit of their own: with `ask` the picker then opens empty and None is returned until
+    they choose (the page asks which); without it, the first option.
     """
     if scope == "visitor":
         scope = access.visitor().units
@@ -122,17 +133,27 @@ def unit(scope: tuple[str, ...] | None | str = "visitor", *, place=None, whole: 
     current = st.session_state["unit"]
     top = min(depth[u] for u in allowed) if allowed else 0
     everything = t("sidebar.unit.all")
+    if current in options:
+        index = options.index(current)
+    elif scope is not None:  # their own unit
+        index = options.index(next(u for u in allowed if depth[u] == top))
+    else:
+        index = None if ask else 0
     if len(options) == 1:
         chosen = options[0]
     else:
         chosen = (place or st.sidebar).selectbox(
             t("sidebar.unit"),
             options,
-            index=options.index(current) if current in options else 0,
+            index=index,
             format_func=lambda u: (
                 everything if u is None else "\u00a0\u00a0" * (depth[u] - top) + names[u]
             ),
+            placeholder=t("sidebar.unit.choose"),
         )
+    if chosen is None and None not in options:  # asked, not chosen yet
+        st.query_params.pop("unit", None)
+        return None
     st.session_state["unit"] = chosen
     if chosen is None:
         st.query_params.pop("unit", None)

@@ -150,3 +150,8 @@ def figure_change(change, unit: str, lang: str | None = None) -> str:
     if kind in ("percent", "points"):
         return points(change, decimals, lang)
     return number(change, decimals, lang, signed=True)
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue has a text for `key` (an optional text, such as a short label)."""
+    return key in catalog()

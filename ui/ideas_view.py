@@ -11,7 +11,7 @@ from babel.dates import format_date
 
 from metrics import catalogue
 from metrics.idea_actions import ChangeRefused, Problem
-from ui import charts, i18n
+from ui import charts, i18n, tables
 from ui.i18n import t
 from ui.text import plain
 
@@ -35,10 +35,11 @@ def unit_label(name: str, depth: int) -> str:
 def show(table: pd.DataFrame, *, chart: str, data: pd.DataFrame | None = None, **args) -> None:
     """A chart (`bar` or `line` of ui.charts, drawn from `data`, by default the table itself),
     with its numbers as a table just below it (WCAG: never the chart alone)."""
-    figure = _figure(chart, table if data is None else data, **args)
+    lang = i18n.current_language()  # in the cache's key: a figure is written in a language
+    figure = _figure(chart, table if data is None else data, lang=lang, **args)
     st.plotly_chart(figure, width="stretch", config={"displayModeBar": False})
     with st.expander(t("table.show")):
-        st.dataframe(table, hide_index=True, width="stretch")
+        tables.show(table)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -165,7 +166,7 @@ def category_table(cats: pd.DataFrame) -> pd.DataFrame:
 def backlog_tables(ages: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the chart's long frame: band, series, ideas; the table: band, within target, overdue)."""
     table = bands_table(ages).drop(columns=col("ideas"))
-    table[col("within_target")] = ages["ideas"] - ages["overdue"]
+    table[col("within_target")] = ages["within_target"]
     table[col("overdue")] = ages["overdue"]
     long = table.melt(id_vars=col("band"), var_name=col("series"), value_name=col("ideas"))
     return long, table

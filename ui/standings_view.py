@@ -11,7 +11,7 @@ import streamlit as st
 
 from metrics import incentives
 from metrics.incentives import EVENTS, Rules
-from ui import charts, i18n
+from ui import charts, i18n, tables
 from ui.i18n import t
 
 
@@ -42,7 +42,7 @@ def event_label(event: str) -> str:
 
 
 def table(columns: dict[str, list | pd.Series]) -> None:
-    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
+    tables.show(columns)
 
 
 def rules_section(rules: Rules, mean: float) -> None:
@@ -121,7 +121,7 @@ def explain(row: pd.Series, breakdown: pd.DataFrame) -> None:
             rate=score(row["points_per_10_staff"]),
             mean=score(row["mean_points_per_10_staff"]),
             k=amount(row["prior_weight"]),
-            tens=amount(row["headcount"] / 10),
+            tens=amount(row["tens_of_staff"]),
             score=score(row["score"]),
             own=i18n.fraction(row["own_weight"]),
         )
@@ -135,7 +135,7 @@ def explain(row: pd.Series, breakdown: pd.DataFrame) -> None:
             col("event"): [*labels, t("standings.total")],
             col("count"): [*breakdown["count"].map(whole), ""],
             col("points_each"): [*breakdown["points_each"].map(amount), ""],
-            col("points"): [*breakdown["points"].map(amount), amount(breakdown["points"].sum())],
+            col("points"): [*breakdown["points"].map(amount), amount(row["points"])],
         }
     )
     st.markdown(f"**{t('standings.raise.heading')}**")
@@ -188,23 +188,23 @@ def improved_table(frame: pd.DataFrame) -> None:
 
 def history(frame: pd.DataFrame, periods: list[str]) -> None:
     """The rank of the chosen units over the periods, and the same numbers as a table."""
-    figure = _rank_figure(frame, tuple(periods), col("period"), col("rank"), col("unit"))
+    lang = i18n.current_language()
+    figure = _rank_figure(frame, tuple(periods), col("period"), col("rank"), col("unit"), lang)
     st.plotly_chart(figure, width="stretch", config={"displayModeBar": False})
     with st.expander(t("table.show")):
         wide = frame.pivot(index="unit_name", columns="period", values="rank")
         wide = wide.reindex(columns=[p for p in periods if p in wide.columns])
-        st.dataframe(
-            wide.map(whole).rename_axis(col("unit")).reset_index(), hide_index=True, width="stretch"
-        )
+        tables.show(wide.map(whole).rename_axis(col("unit")).reset_index())
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _rank_figure(frame: pd.DataFrame, periods: tuple[str, ...], x: str, y: str, unit: str):
-    """Built once per set of numbers and labels: plotly express takes ~100 ms a figure, and
-    st.plotly_chart only reads it."""
+def _rank_figure(
+    frame: pd.DataFrame, periods: tuple[str, ...], x: str, y: str, unit: str, lang: str
+):
+    """Built once per set of numbers, labels and language: plotly express takes ~100 ms a
+    figure, and st.plotly_chart only reads it. The rank axis runs from 1 at the top."""
     figure = charts.line(
-        frame, x="period", y="rank", color="unit_name",
+        frame, x="period", y="rank", color="unit_name", rank=True, lang=lang,
         labels={"period": x, "rank": y, "unit_name": unit},
     )  # fmt: skip
-    figure.update_yaxes(autorange="reversed")
     return figure.update_xaxes(type="category", categoryorder="array", categoryarray=periods)

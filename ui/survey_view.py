@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, i18n
+from ui import charts, i18n, tables
 from ui.i18n import t
 
 
@@ -95,7 +95,7 @@ def table(rows: pd.DataFrame, columns: dict) -> None:
     """A table of `rows` with one column per (title, function writing a row's cell)."""
     records = list(rows.itertuples())
     frame = pd.DataFrame({title: [write(r) for r in records] for title, write in columns.items()})
-    st.dataframe(frame, hide_index=True, width="stretch")
+    tables.show(frame)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -11,9 +11,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from metrics import anonymity
+from metrics import survey as survey_metrics
+from metrics.anonymity import ORGANISATION
+from metrics.periods import Period
 from ui import i18n
 from ui import ideas_view as ideas
 from ui import survey_view as survey
+from ui.data import cached
 from ui.i18n import t
 from ui.text import plain as plain  # the one escaping helper; pages/unit.py calls view.plain
 
@@ -114,3 +119,27 @@ def subunits_table(by_unit: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFram
         i18n.MISSING if pd.isna(r) else t(f"activities.reach.{r}") for r in reach["reach"]
     ]
     return table
+
+
+def survey_section(unit: str, period: Period) -> None:
+    """The unit's survey tab: its latest round beside the whole organisation, and the change
+    from the round before, both among the unit's home rounds with results closed by the
+    period's end (metrics.survey.rounds_with_results, the rule every page shares)."""
+    rounds = cached(survey_metrics.rounds)
+    order = cached(survey_metrics.rounds_with_results, unit=unit, up_to=period.end)
+    if not order:
+        st.info(t("survey.no_rounds"))
+        return
+    last, round_names = order[-1], dict(zip(rounds["round_id"], rounds["name"], strict=True))
+    threshold = anonymity.threshold()
+    st.caption(t("unitpage.survey_round", round=plain(round_names[last]), threshold=threshold))
+    latest = cached(survey_metrics.group_scores, round_ids=(last,))
+    mine, whole = latest[latest["group_id"] == unit], latest[latest["group_id"] == ORGANISATION]
+    show(survey_table(mine, whole, threshold))
+    if len(order) > 1:  # survey.latest_rounds: the last two of these
+        first = order[-2]
+        names_shown = {"before": round_names[first], "after": round_names[last]}
+        heading("unitpage.survey_change", **{k: plain(v) for k, v in names_shown.items()})
+        changes = cached(survey_metrics.change_between, from_round=first, to_round=last)
+        show(change_table(changes[changes["group_id"] == unit]))
+        st.caption(t("unitpage.survey_change_note"))
