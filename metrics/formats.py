@@ -1,10 +1,11 @@
-"""Numbers, dates and words for the documents metrics/ writes itself: the meeting pack and the
-e-mail digests (metrics/pack_render.py, metrics/digest.py).
+"""Numbers and dates for every language, and the words of the documents metrics/ writes itself
+(the meeting pack and the e-mail digests: metrics/pack_render.py, metrics/digest.py).
 
-The same rules as the pages' ui/i18n.py (which metrics/ may not import): numbers through
-Babel for the language (Finnish `1 234,5`, English `1,234.5`), dates `30.4.2019`, and a
-catalogue unit (metrics/catalogue.py UNITS) written as the pages write it. tests/test_pack.py
-checks the two agree. The words are in metrics/pack_texts.toml, each key with fi, sv and en.
+Numbers go through Babel for the language (Finnish `1 234,5`, English `1,234.5`), dates
+`30.4.2019`, and a catalogue unit (metrics/catalogue.py UNITS) is written by `figure`. The
+pages write through these too (ui/i18n.py supplies the visitor's language), so a figure reads
+the same on a page, in the pack and in a mail. The words are in metrics/pack_texts.toml, each
+key with fi, sv and en.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def period(start: date, end: date, lang: str = "fi") -> str:
 
 
 # How a value of each catalogue unit is written: decimals, and as a number, a fraction shown as
-# percent, a percent or percentage points (as ui/i18n.py _WRITERS).
+# percent, a percent or percentage points. ui/i18n.py writes through these for the pages.
 WRITERS = {
     "count": (0, "number"),
     "people": (0, "number"),

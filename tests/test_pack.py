@@ -284,18 +284,6 @@ def test_an_unknown_meeting_is_refused_naming_the_meetings(with_meetings):
 # ------------------------------------------------------------------------- words and numbers
 
 
-def test_numbers_are_written_as_the_pages_write_them():
-    from ui import i18n
-
-    for unit in formats.WRITERS:
-        for value in (0, 0.5, 6.04, -15, 1234.5, float("nan")):
-            for lang in formats.LANGUAGES:
-                assert formats.figure(value, unit, lang) == i18n.figure(value, unit, lang)
-                assert formats.figure_change(value, unit, lang) == i18n.figure_change(
-                    value, unit, lang
-                )
-
-
 def test_metric_labels_are_the_pages_labels():
     from ui import i18n
 
