@@ -102,6 +102,9 @@ def timeline(projects: pd.DataFrame, today: date) -> None:
         st.caption(t("pilots.undated", count=len(projects) - len(dated)))
 
 
+# Building a Plotly figure costs more than the page's budget for a rerun; the figure depends only
+# on its data and the language, so it is built once per data and language.
+@st.cache_data(show_spinner=False, max_entries=64)
 def timeline_figure(dated: pd.DataFrame, today: date, lang: str):
     overdue = t("pilots.overdue", lang)
     bars = dated.assign(
@@ -147,18 +150,27 @@ def results(projects: pd.DataFrame) -> None:
     measured = projects.dropna(subset=["target_reached_pct"])
     if measured.empty:
         return
+    figure = results_figure(measured, i18n.current_language())
+    st.plotly_chart(figure, width="stretch", config={"displayModeBar": False})
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def results_figure(measured: pd.DataFrame, lang: str):
     rows = measured.assign(
-        label=measured["title"], reached=measured["target_reached_pct"].map(i18n.percent)
+        label=measured["title"],
+        reached=measured["target_reached_pct"].map(lambda v: i18n.percent(v, lang=lang)),
     )
-    figure = charts.target_bars(
+    return charts.target_bars(
         rows,
         x="target_reached_pct",
         y="label",
         text="reached",
-        target_label=t("pilots.col.target"),
-        labels={"target_reached_pct": col("reached"), "label": col("project")},
+        target_label=t("pilots.col.target", lang),
+        labels={
+            "target_reached_pct": t("pilots.col.reached", lang),
+            "label": t("pilots.col.project", lang),
+        },
     )
-    st.plotly_chart(figure, width="stretch", config={"displayModeBar": False})
 
 
 def teams_table(teams: pd.DataFrame) -> pd.DataFrame:
