@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metrics import store, tokens
+from tests.browser import free_port, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG_TAIL_CHARS = 6000
@@ -43,12 +41,6 @@ class ApiServer:
     def log(self) -> str:
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
         return text if len(text) <= LOG_TAIL_CHARS else "…" + text[-LOG_TAIL_CHARS:]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_tokens(db_path: Path, **scopes: str) -> dict[str, str]:
@@ -88,32 +80,6 @@ def call_json(server: ApiServer, method: str, path: str, **options) -> tuple[int
     return status, json.loads(body)
 
 
-def _wait_healthy(server: ApiServer, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with code {server.process.returncode}")
-        try:
-            with urllib.request.urlopen(server.url("/api/v1/health"), timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"the server was not healthy within {timeout_s:.0f} s")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 @contextmanager
 def uvicorn_server(
     *, db_path: Path, env: dict[str, str] | None = None, timeout_s: float = 90.0
@@ -148,11 +114,11 @@ def uvicorn_server(
             )
         server = ApiServer(f"http://127.0.0.1:{port}", process, log_path)
         try:
-            _wait_healthy(server, timeout_s)
+            wait_healthy(server, "/api/v1/health", timeout_s)
             yield server
         except BaseException as error:
-            _stop(process)
+            stop(process)
             error.add_note(f"--- server log ({' '.join(command)}) ---\n{server.log()}")
             raise
         finally:
-            _stop(process)
+            stop(process)

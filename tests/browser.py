@@ -76,12 +76,14 @@ class Server:
         return text if len(text) <= LOG_TAIL_CHARS else "…" + text[-LOG_TAIL_CHARS:]
 
 
-def _wait_healthy(server: Server, timeout_s: float) -> None:
+def wait_healthy(server, path: str, timeout_s: float) -> None:
+    """Poll `path` of a server started as a subprocess (it has .process and .url()) until it
+    answers 200; raise if the process exits first or the time runs out."""
     deadline = time.monotonic() + timeout_s
-    health = server.url("/_stcore/health")
+    health = server.url(path)
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {server.process.returncode}")
+            raise RuntimeError(f"the server exited with code {server.process.returncode}")
         try:
             with urllib.request.urlopen(health, timeout=2) as answer:
                 if answer.status == 200:
@@ -89,15 +91,16 @@ def _wait_healthy(server: Server, timeout_s: float) -> None:
         except OSError:
             pass
         time.sleep(0.2)
-    raise TimeoutError(f"streamlit was not healthy at {health} within {timeout_s:.0f} s")
+    raise TimeoutError(f"the server was not healthy at {health} within {timeout_s:.0f} s")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen) -> None:
+    """End a server started in its own process group: TERM, then KILL if it lingers."""
     if process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
@@ -145,14 +148,14 @@ def streamlit_server(
             )
         server = Server(f"http://127.0.0.1:{port}", process, log_path)
         try:
-            _wait_healthy(server, timeout_s)
+            wait_healthy(server, "/_stcore/health", timeout_s)
             yield server
         except BaseException as error:
-            _stop(process)
+            stop(process)
             error.add_note(f"--- streamlit server log ({' '.join(command)}) ---\n{server.log()}")
             raise
         finally:
-            _stop(process)
+            stop(process)
 
 
 @contextmanager
