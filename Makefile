@@ -13,7 +13,7 @@ PDF_FONT  := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 PDF_STRICT ?= 1
 export POHINA_DB
 
-.PHONY: run test test-fast lint format bench demo chromium docs pdf-deps poppler
+.PHONY: run test test-fast lint format bench bench-load demo chromium docs screenshots pdf-deps poppler
 .DELETE_ON_ERROR:
 
 # The local demo, without a login: the app runs without one only when POHINA_AUTH=none says so.
@@ -43,9 +43,19 @@ format: $(VENV)/.installed-requirements-dev
 bench: $(VENV)/.installed-requirements
 	$(PY) bench/run.py $(ARGS)
 
+# Capacity: the real server pinned to one core, 1 to 40 sessions at once driven from the other
+# through Streamlit's websocket protocol, and the API (bench/README.md). Needs bench/city.duckdb,
+# which `make bench` builds; takes about eight minutes.
+bench-load: $(VENV)/.installed-requirements
+	$(PY) bench/load.py $(ARGS)
+
 # Rewrite the parts of docs/ generated from the code (tests/test_docs.py fails when they differ).
 docs: $(VENV)/.installed-requirements
 	$(PY) -m docs.generate
+
+# Photograph every page for the README (docs/screenshots/), in a headless chromium.
+screenshots: $(VENV)/.installed-requirements-dev chromium
+	$(PY) -m docs.screenshots
 
 # Build the demo database at SCALE (imatra or city) into $(POHINA_DB).
 demo: $(VENV)/.installed-requirements

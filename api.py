@@ -37,6 +37,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from metrics import backups, cli, health, settings, store, tokens
+from metrics.import_reasons import Reason
 from metrics.imports import ImportRejected, import_file
 from metrics.validation import RowError
 
@@ -166,10 +167,7 @@ async def _drain(request: Request, most: int) -> None:
 
 
 def _too_large(size: int, limit: int) -> JSONResponse:
-    reason = (
-        f"the request is {size / 1e6:.1f} MB; Pöhinä loads files of up to {limit / 1e6:g} MB"
-        " (imports.max_file_mb in data/settings.toml)"
-    )
+    reason = Reason("request_too_large", mb=f"{size / 1e6:.1f}", limit=limit / 1e6)
     refused = ImportRejected("upload", [RowError(0, "", "", reason)])
     return _reply(413, reason, report=refused.report())
 

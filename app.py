@@ -22,8 +22,10 @@ ICONS = {
     "ideas": ":material/lightbulb:",
     "idea_form": ":material/edit_note:",
     "triage": ":material/rule:",
+    "campaigns": ":material/campaign:",  # idea campaigns: a question to the staff
     "standings": ":material/emoji_events:",
     "survey": ":material/query_stats:",
+    "survey_summary": ":material/fact_check:",  # the staff survey's summary, for everyone
     "benchmark": ":material/leaderboard:",
     "practices": ":material/menu_book:",
     "data": ":material/upload_file:",  # admin: loads files, shows the log, backs up

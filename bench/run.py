@@ -49,6 +49,15 @@ PAGE_FIRST_S = 2.0
 IMPORT_100K_S = 10.0
 MEMORY_20_SESSIONS_MB = 1024.0
 IMPORT_25MB_PEAK_MB = 1024.0  # a file as large as imports.max_file_mb allows, imported
+SIMILAR_CHECK_S = 0.3  # the idea form's similar-ideas check (issue 17), over every idea
+# Titles as a sender might type them, reworded from the demo's own (metrics.similar_ideas).
+SIMILAR_TYPED = (
+    "Tekstiviesti sijaisten kutsumiseen",
+    "Kokouksille 45 minuutin pituus",
+    "Yhteinen kalenteri lomista ja poissaoloista",
+    "Sähköinen ajanvaraus asiakkaille koko yksikössä nopeasti ja helposti",
+    "Parkkipaikkojen lumityöt aikaisemmin aamulla",
+)
 
 # The 25 MB file: this many survey items, as many respondents as fit just under 25 MB.
 MEMORY_FILE_MB = 24.9
@@ -424,6 +433,29 @@ def time_pages(scale: str) -> list[Row]:
     return rows
 
 
+def similar_ideas_check(scale: str) -> Row:
+    """The idea form's similar-ideas check over every idea of the scale: the slowest of
+    SIMILAR_TYPED's medians of WARM_RUNS checks (metrics.similar_ideas.similar_ideas)."""
+    from metrics import similar_ideas, store
+
+    con = store.connect(db_file(scale))
+    try:
+        ideas = con.execute("SELECT count(*) FROM ideas").fetchone()[0]
+        medians = []
+        for typed in SIMILAR_TYPED:
+            similar_ideas.similar_ideas(con, text=typed)  # warm
+            runs = []
+            for _ in range(WARM_RUNS):
+                start = time.perf_counter()
+                similar_ideas.similar_ideas(con, text=typed)
+                runs.append(time.perf_counter() - start)
+            medians.append(statistics.median(runs))
+    finally:
+        store.close(db_file(scale))
+    what = f"similar ideas while writing, slowest of {len(SIMILAR_TYPED)} titles"
+    return Row(what, scale, max(medians), "s", SIMILAR_CHECK_S, f"{ideas:,} ideas")
+
+
 def memory() -> Row:
     answer = run_worker("city", "memory")
     if "error" in answer:
@@ -487,6 +519,8 @@ def main(argv: list[str] | None = None) -> int:
     if "city" in scales:
         print("importing 100,000 respondents …", file=sys.stderr)
         rows.append(import_100k())
+        print("timing the similar-ideas check …", file=sys.stderr)
+        rows.append(similar_ideas_check("city"))
     print("measuring the memory of a 25 MB import …", file=sys.stderr)
     rows.append(import_memory())
     for scale in scales:

@@ -20,21 +20,28 @@ from metrics.contract import ROLES, ROLES_WITH_UNITS, UNIT_SEPARATOR
 # Every page of the app, by its file name in pages/ (app.py registers them in this order).
 PAGES = (
     "overview", "pack", "unit", "pilots", "activities", "ideas", "idea_form", "triage",
-    "standings", "survey", "benchmark", "practices", "data",
+    "campaigns", "standings", "survey", "survey_summary", "benchmark", "practices", "data",
 )  # fmt: skip
 # What every role may open: send an idea and see what happens to ideas and who leads the
-# standings (docs/design.md: staff "send ideas, see the idea board and standings").
-STAFF_PAGES = frozenset({"idea_form", "ideas", "standings"})
+# standings (docs/design.md: staff "send ideas, see the idea board and standings"), and the
+# idea campaigns they are asked to answer; and the staff survey's summary, for everyone who
+# answered it.
+STAFF_PAGES = frozenset({"idea_form", "ideas", "campaigns", "standings", "survey_summary"})
 MAY_OPEN: dict[str, frozenset[str]] = {
     "steering": frozenset(PAGES) - {"data"},
     "unit_head": STAFF_PAGES | {"overview", "unit", "survey", "pilots"},
-    "change_agent": STAFF_PAGES | {"triage"},
+    # the unit page of their units: they plan actions on the survey results with the units
+    "change_agent": STAFF_PAGES | {"triage", "unit"},
     "staff": STAFF_PAGES,
     "admin": frozenset(PAGES),
 }
-# The sections of the ideas page; staff see the idea board: the pipeline and the list.
-IDEA_SECTIONS = ("pipeline", "decisions", "results", "units", "list")
-IDEA_BOARD = ("pipeline", "list")
+# The sections of the ideas page; staff see the idea board: the pipeline, the list and "you
+# said, we did" (the ideas implemented lately).
+IDEA_SECTIONS = ("pipeline", "decisions", "results", "units", "list", "done")
+IDEA_BOARD = ("pipeline", "list", "done")
+# Who may open (and close early) an idea campaign: the steering group and change agents (in
+# their own units), and the admin.
+CAMPAIGN_OPENERS = frozenset({"steering", "change_agent", "admin"})
 # The page a role opens on: the first of these it may open.
 LANDING = ("overview", "triage", "idea_form")
 assert set(MAY_OPEN) == set(ROLES) and all(MAY_OPEN[r] <= set(PAGES) for r in ROLES)
@@ -82,6 +89,11 @@ def pages_for(role: str | None) -> tuple[str, ...]:
 def landing(role: str | None) -> str | None:
     """The page a role opens on (overview where it may open it), None for no role."""
     return next((p for p in LANDING if may_open(role, p)), next(iter(pages_for(role)), None))
+
+
+def may_run_campaigns(role: str | None) -> bool:
+    """Whether a role may open and close idea campaigns (CAMPAIGN_OPENERS)."""
+    return role in CAMPAIGN_OPENERS
 
 
 def idea_sections(role: str | None) -> tuple[str, ...]:

@@ -210,6 +210,8 @@ def activity_totals(
             "seminar_participants": int(seminars["participants"].sum()),
             "supervisors": supervisors,
             "supervisors_reached": reached,
-            "supervisors_reached_pct": 100 * reached / supervisors if supervisors else math.nan,
+            "supervisors_reached_pct": (
+                100 * reached / supervisors if pd.notna(supervisors) and supervisors else math.nan
+            ),
         }
     )

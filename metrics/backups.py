@@ -38,6 +38,10 @@ MAX_MANIFEST_BYTES = 1_000_000
 MAX_BACKUP_ZIP_MB = 2000
 NOT_DATA = "schema_meta"  # the manifest's schema_version stands for it
 OLD_FORMAT_FILES = ("schema.sql", "load.sql")
+# The API's tokens are the server's credentials, not its data: a restore keeps those the server
+# has now, so a token revoked after the backup was taken stays revoked (and one made since still
+# works); a backup restored on a new server brings none.
+TOKENS = "api_tokens"
 
 # Why a backup is refused, in English (the command line); the data page shows the text
 # data.restore.refused.<reason> from ui/locales/data.toml with the same {values}.
@@ -209,10 +213,11 @@ def restore(directory: str | Path, db: str | Path | None = None) -> Path:
         if _sha256(source / entry["file"]) != entry["sha256"]:
             raise BackupRefused("hash", name=entry["file"])
     target = Path(db or store.db_path()).resolve()
+    tokens = _server_tokens(target)
     fresh = target.with_name(target.name + ".restoring")
     _remove(fresh)
     try:
-        _build(fresh, source, manifest)
+        _build(fresh, source, manifest, tokens)
         _swap(fresh, target)
     except BaseException:
         _remove(fresh)
@@ -286,8 +291,21 @@ def _check_names(names: set[str], manifest: dict) -> None:
         raise BackupRefused("missing_file", name=missing[0])
 
 
-def _build(fresh: Path, source: Path, manifest: dict) -> None:
-    """The new database: the migrations up to the backup's version, its data, then the rest."""
+def _server_tokens(target: Path):
+    """The API tokens of the database a restore replaces: none if there is no database yet, or
+    if it does not open (a restore may be how a broken file is mended)."""
+    if not target.exists():
+        return None
+    try:
+        return store.read(store.connect(target), f"SELECT * FROM {TOKENS}")
+    except duckdb.Error:
+        store.close(target)
+        return None
+
+
+def _build(fresh: Path, source: Path, manifest: dict, tokens) -> None:
+    """The new database: the migrations up to the backup's version, its data, then the rest;
+    and the API tokens the server has now, not the backup's (see TOKENS)."""
     con = duckdb.connect(str(fresh))
     try:
         _migrate_to(con, manifest["schema_version"])
@@ -295,6 +313,11 @@ def _build(fresh: Path, source: Path, manifest: dict) -> None:
             _load(cur, source, manifest["tables"])
             _continue_sequences(cur, manifest["sequences"])
         store.migrate(con)
+        with store.transaction(con) as cur:
+            cur.execute(f"DELETE FROM {TOKENS}")
+            if tokens is not None and len(tokens):
+                cur.register("server_tokens", tokens)
+                cur.execute(f"INSERT INTO {TOKENS} SELECT * FROM server_tokens")
     finally:
         con.close()
 

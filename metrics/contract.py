@@ -52,6 +52,12 @@ ROLES_WITH_UNITS = ("unit_head", "change_agent")
 # A role table's units are unit ids separated by this.
 UNIT_SEPARATOR = ";"
 PROGRAMME_INDICATORS = ("satisfaction", "internal_communication", "change_leadership")
+# What a unit does about its survey results (the `actions` kind, metrics.actions): its status.
+ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")
+ACTION_STATUS_ALIASES = {
+    "suunniteltu": "planned", "suunnitteilla": "planned", "käynnissä": "in_progress",
+    "valmis": "done", "hylätty": "dropped", "luovuttu": "dropped",
+}  # fmt: skip
 TITLE_MAX = 200
 TEXT_MAX = 100_000
 ANSWER_COLUMNS_FIXED = ("round_id", "unit_id", "respondent")
@@ -161,6 +167,9 @@ KINDS: dict[str, Kind] = {
                 _id("team_id", required=False),
                 Column("benefit_hours_per_year", "number", minimum=0),
                 Column("benefit_eur_per_year", "number", minimum=0),
+                # the campaign the idea answers, and who is responsible for an accepted one
+                _id("campaign_id", required=False),
+                Column("responsible", max_len=TITLE_MAX),
             ),
         ),
         Kind(
@@ -300,6 +309,53 @@ KINDS: dict[str, Kind] = {
                 _id("meeting_id"),
                 Column("held_on", "date", required=True),
                 Column("title", max_len=TITLE_MAX),
+            ),
+        ),
+        # What a unit does about its survey results: one action of its action plan, responding
+        # to the results of round_id for an indicator (and, optionally, one item of it).
+        # `published`: the steering group shares it with all staff (the survey summary page).
+        Kind(
+            "actions",
+            "actions",
+            ("action_id",),
+            (
+                _id("action_id"),
+                _id("unit_id"),
+                _id("round_id"),
+                Column("indicator", "id", required=True, max_len=100),
+                _id("item_id", required=False),
+                Column("title", required=True, max_len=TITLE_MAX),
+                Column("owner", required=True, max_len=TITLE_MAX),
+                Column("created_on", "date", required=True),
+                Column("due_on", "date", required=True),
+                Column(
+                    "status",
+                    "choice",
+                    required=True,
+                    choices=ACTION_STATUSES,
+                    aliases=ACTION_STATUS_ALIASES,
+                ),
+                _id("practice_id", required=False),
+                _id("project_id", required=False),
+                Column("published", "bool"),
+            ),
+        ),
+        # Idea campaigns: a question to the staff of some units (ids separated by ';', each with
+        # the units below it; empty: everyone), open from opens_on to closes_on, optionally
+        # tied to a survey indicator or a focus area (metrics.campaigns). Dates may lie ahead.
+        Kind(
+            "campaigns",
+            "campaigns",
+            ("campaign_id",),
+            (
+                _id("campaign_id"),
+                Column("title", required=True, max_len=TITLE_MAX),
+                Column("opens_on", "date", required=True),
+                Column("closes_on", "date", required=True),
+                Column("why", max_len=4000),
+                Column("units", max_len=10_000),
+                Column("indicator", "id", max_len=100),
+                Column("focus", max_len=TITLE_MAX),
             ),
         ),
         Kind(

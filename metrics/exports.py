@@ -15,6 +15,7 @@ import pandas as pd
 
 from metrics import store
 from metrics.contract import KINDS
+from metrics.validation import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SUPPRESSION_MARK = "*"
@@ -123,7 +124,12 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
-    """An XLSX workbook of one sheet, formula-safe: no text cell is stored as a formula."""
+    """An XLSX workbook of one sheet, formula-safe: no text cell is stored as a formula.
+
+    A workbook cannot hold most control characters (openpyxl refuses the whole file), so they
+    are left out, as the importer has left them out since it cleans text (rows stored before
+    that may still hold one)."""
     buffer = io.BytesIO()
-    safe_frame(frame).to_excel(buffer, index=False, sheet_name=sheet[:31], engine="openpyxl")
+    frame = safe_frame(frame).map(lambda v: clean_text(v) if isinstance(v, str) else v)
+    frame.to_excel(buffer, index=False, sheet_name=sheet[:31], engine="openpyxl")
     return buffer.getvalue()

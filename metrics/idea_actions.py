@@ -63,7 +63,8 @@ class Problem:
     """One thing wrong with a form's input: the field, a reason code and its values.
 
     Reasons: required, too_short, too_long (values: limit), unknown_unit, daily_limit (the
-    sender has sent `limit` ideas today already; field: sender).
+    sender has sent `limit` ideas today already; field: sender), not_open (field: campaign;
+    the campaign is not open today for the idea's unit).
     """
 
     field: str
@@ -91,7 +92,9 @@ class ChangeRefused(ValueError):
     merge_target_not_in_units (for someone with a scope of units: no idea of that number in
     their units, whether it is missing or another unit's, so nothing of it is told),
     merge_target_merged_outside (the target was merged into an idea outside their units),
-    who_required. An idea outside the acting person's units is not_found.
+    who_required, responsible_not_accepted (a responsible person is named for an accepted,
+    in-trial or implemented idea only), responsible_too_long. An idea outside the acting
+    person's units is not_found.
     """
 
     def __init__(
@@ -138,8 +141,11 @@ def check_idea(
     category: str | None = None,
     anonymous: bool = True,
     identity: str | None = None,
+    campaign_id: str | None = None,
+    on: date | None = None,
 ) -> list[Problem]:
-    """Every problem with a form's idea (an empty list when it can be saved)."""
+    """Every problem with a form's idea (an empty list when it can be saved). An idea for a
+    campaign must be for a unit the campaign asks, on a day it is open (`on`, today)."""
     problems = []
     title = (title or "").strip()
     if not title:
@@ -162,6 +168,11 @@ def check_idea(
             problems.append(Problem("identity", "required"))
         elif len(name) > NAME_MAX:
             problems.append(Problem("identity", "too_long", {"limit": NAME_MAX}))
+    if campaign_id and unit_id:
+        from metrics import campaigns  # campaigns reads ideas: imported here, not at the top
+
+        if not campaigns.is_open_for(con, campaign_id=campaign_id, unit=unit_id, on=on):
+            problems.append(Problem("campaign", "not_open"))
     return problems
 
 
@@ -224,6 +235,7 @@ def submit_idea(
     anonymous: bool = True,
     identity: str | None = None,
     sender: str | None = None,
+    campaign_id: str | None = None,
     now: datetime | None = None,
 ) -> Submitted:
     """Save a staff member's idea as `new`, with its submission in the event log.
@@ -236,12 +248,14 @@ def submit_idea(
     whatever was typed). With a sender, a named idea's submitter is the sender's pseudonym, and
     `identity` is ignored; and the sender may send at most the setting
     ideas.max_sends_per_day ideas a day, named or anonymous (counted in idea_send_counts).
+    `campaign_id` names the campaign the idea answers (open today for its unit).
     Raises IdeaInvalid listing every problem (or the daily limit); nothing is written then.
     """
     # checked and stored without control characters, as a file's text is (validation)
     title, description, category = (clean_text(v or "") for v in (title, description, category))
     if sender is not None and not anonymous:
         identity = sender
+    now = now or datetime.now()
     problems = check_idea(
         con,
         title=title,
@@ -250,12 +264,13 @@ def submit_idea(
         category=category,
         anonymous=anonymous,
         identity=identity,
+        campaign_id=campaign_id,
+        on=now.date(),
     )
     if not token:
         raise ValueError("a submission needs its form's token")
     if problems:
         raise IdeaInvalid(problems)
-    now = now or datetime.now()
     submitter = None if anonymous else pseudonym(identity or "")
     limit = settings.load().max_sends_per_day if sender else 0
 
@@ -270,8 +285,8 @@ def submit_idea(
         idea_id = next_idea_id(cur, now.year)
         cur.execute(
             "INSERT INTO ideas (idea_id, unit_id, submitted_on, title, status, description,"
-            " category, status_changed_on, submitter, anonymous)"
-            " VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)",
+            " category, status_changed_on, submitter, anonymous, campaign_id)"
+            " VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?)",
             [
                 idea_id,
                 unit_id,
@@ -282,6 +297,7 @@ def submit_idea(
                 now.date(),
                 submitter,
                 anonymous,
+                campaign_id or None,
             ],
         )
         cur.execute(
@@ -410,3 +426,47 @@ def _log(cur, idea_id, now, who, from_status, to_status, into=None, note=None) -
         " merged_into, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [idea_id, now, who, from_status, to_status, into, (note or "").strip() or None],
     )
+
+
+# The statuses an idea has a responsible person in: accepted and on its way to being done.
+RESPONSIBLE_STATUSES = ("accepted", "in_trial", "implemented")
+
+
+def set_responsible(
+    con,
+    *,
+    idea_id: str,
+    responsible: str | None,
+    who: str,
+    now: datetime | None = None,
+    units: tuple[str, ...] | None = None,
+) -> None:
+    """Triage names the person responsible for an accepted idea (a name or an e-mail, shown on
+    the board, in triage and on the unit page); empty clears it. Logged in idea_talk_events
+    with who named them. Raises ChangeRefused: not_found (also outside `units`), who_required,
+    responsible_not_accepted, responsible_too_long."""
+    idea_id = normalise_idea_number(idea_id)
+    who = (who or "").strip()
+    if not who:
+        raise ChangeRefused("who_required", idea_id)
+    named = clean_text(responsible or "").strip() or None
+    if named and len(named) > NAME_MAX:
+        raise ChangeRefused("responsible_too_long", idea_id)
+    now = now or datetime.now()
+
+    def write(cur) -> None:
+        row = cur.execute(
+            "SELECT status, unit_id FROM ideas WHERE idea_id = ?", [idea_id]
+        ).fetchone()
+        if row is None or (units is not None and row[1] not in units):
+            raise ChangeRefused("not_found", idea_id)
+        if row[0] not in RESPONSIBLE_STATUSES:
+            raise ChangeRefused("responsible_not_accepted", idea_id, status=row[0])
+        cur.execute("UPDATE ideas SET responsible = ? WHERE idea_id = ?", [named, idea_id])
+        cur.execute(
+            "INSERT INTO idea_talk_events (happened_at, action, idea_id, done_by, note)"
+            " VALUES (?, 'responsible', ?, ?, ?)",
+            [now, idea_id, who, named],
+        )
+
+    store.retrying(con, write, (duckdb.TransactionException,))

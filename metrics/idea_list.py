@@ -7,7 +7,7 @@ a submitter: the form's and the triage's writes live in metrics/idea_actions.py.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -43,14 +43,26 @@ LIST_ORDERS = {
     "decided": f"{DECIDED_ON_SQL} DESC NULLS LAST, i.idea_id DESC",  # the latest decision first
 }
 
+# How many support each idea, and its comments that are not hidden (metrics.idea_talk).
+TALK_SQL = """
+    LEFT JOIN (SELECT idea_id, count(*) AS supporters FROM idea_supports GROUP BY idea_id) s
+        USING (idea_id)
+    LEFT JOIN (
+        SELECT idea_id, count(*) AS comments FROM idea_comments WHERE hidden_at IS NULL
+        GROUP BY idea_id
+    ) c USING (idea_id)
+"""
+
 LIST_SQL = f"""
     WITH scope AS ({SCOPE_SQL})
     SELECT i.idea_id, i.title, i.unit_id, u.name AS unit_name, i.status, i.category,
            i.submitted_on, date_diff('day', i.submitted_on, $on) AS age_days,
            CASE WHEN {DECIDED_SQL} THEN {DECIDED_ON_SQL} END AS decided_on,
            CASE WHEN i.status = 'implemented' THEN {IMPLEMENTED_ON_SQL} END AS implemented_on,
-           i.merged_into, count(*) OVER () AS matching
+           i.merged_into, i.responsible, i.campaign_id, count(*) OVER () AS matching,
+           coalesce(s.supporters, 0) AS supporters, coalesce(c.comments, 0) AS comments
     FROM ideas i JOIN scope USING (unit_id) JOIN units u USING (unit_id)
+    {TALK_SQL}
     WHERE ($start IS NULL OR i.submitted_on BETWEEN $start AND $end)
       AND list_contains($statuses, i.status)
       AND ($search IS NULL
@@ -76,8 +88,10 @@ def idea_list(
     """Ideas matching the filters, newest (or oldest) first, at most `limit` of them.
 
     idea_id, title, unit_id, unit_name, status, category, submitted_on, age_days (days from
-    submission to `on`), decided_on, implemented_on, merged_into, matching (how many ideas
-    match in all, however many are listed). No submitter, ever.
+    submission to `on`), decided_on, implemented_on, merged_into, responsible (the person
+    responsible for an accepted idea), campaign_id, matching (how many ideas match in all,
+    however many are listed), supporters (how many support it), comments (its comments and
+    replies not hidden). No submitter, ever, nor a supporter.
     `period` None lists every period; `statuses` None every status; `search` finds text in the
     title or description (case-insensitive) or an idea number, typed loosely ("I-2026-1",
     "2026-1": idea_actions.normalise_idea_number).
@@ -113,7 +127,8 @@ IDEA_SQL = f"""
     WITH scope AS ({SCOPE_SQL})
     SELECT i.idea_id, i.title, i.description, i.category, i.unit_id, u.name AS unit_name,
            u.change_agent, i.status, i.submitted_on, i.decided_on, i.implemented_on,
-           i.merged_into, i.anonymous, i.benefit_hours_per_year, i.benefit_eur_per_year
+           i.merged_into, i.anonymous, i.benefit_hours_per_year, i.benefit_eur_per_year,
+           i.responsible, i.campaign_id
     FROM ideas i JOIN scope USING (unit_id) JOIN units u USING (unit_id)
     WHERE upper(i.idea_id) = upper($idea_id)
     ORDER BY i.idea_id = $idea_id DESC
@@ -126,8 +141,8 @@ def idea(con, *, idea_id: str, unit: str | None = None) -> pd.DataFrame:
     idea_actions.normalise_idea_number), if it belongs to `unit` or a unit below it (any
     home unit when None); otherwise an empty frame. Columns: idea_id, title, description,
     category, unit_id, unit_name, change_agent, status, submitted_on, decided_on,
-    implemented_on, merged_into, anonymous, benefit_hours_per_year, benefit_eur_per_year.
-    No submitter."""
+    implemented_on, merged_into, anonymous, benefit_hours_per_year, benefit_eur_per_year,
+    responsible, campaign_id. No submitter."""
     return store.read(con, IDEA_SQL, {"idea_id": normalise_idea_number(idea_id), "unit": unit})
 
 
@@ -171,3 +186,30 @@ def overdue_ideas(
     overdue = waiting[waiting["age_days"] > decision_target(target_days)]
     overdue = overdue.assign(matching=len(overdue)).reset_index(drop=True)
     return overdue if limit is None else overdue.head(limit)
+
+
+# "You said, we did": the ideas implemented lately, with what they bring.
+DONE_SQL = f"""
+    WITH scope AS ({SCOPE_SQL})
+    SELECT i.idea_id, i.title, u.name AS unit_name, {IMPLEMENTED_ON_SQL} AS implemented_on,
+           i.benefit_hours_per_year, i.benefit_eur_per_year, i.responsible,
+           coalesce(s.supporters, 0) AS supporters
+    FROM ideas i JOIN scope USING (unit_id) JOIN units u USING (unit_id)
+    LEFT JOIN (SELECT idea_id, count(*) AS supporters FROM idea_supports GROUP BY idea_id) s
+        USING (idea_id)
+    WHERE i.status = 'implemented' AND {IMPLEMENTED_ON_SQL} BETWEEN $since AND $on
+    ORDER BY implemented_on DESC, i.idea_id DESC
+    LIMIT $limit
+"""
+DONE_DAYS = 180
+DONE_LIMIT = 20
+
+
+def implemented_recently(
+    con, *, on: date, unit: str | None = None, days: int = DONE_DAYS, limit: int = DONE_LIMIT
+) -> pd.DataFrame:
+    """The ideas implemented in the `days` days up to `on`, the latest first, at most `limit`
+    ("you said, we did"): idea_id, title, unit_name, implemented_on, benefit_hours_per_year,
+    benefit_eur_per_year (the estimate, where there is one), responsible, supporters."""
+    since = on - timedelta(days=days)
+    return store.read(con, DONE_SQL, {"unit": unit, "on": on, "since": since, "limit": limit})

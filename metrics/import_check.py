@@ -20,6 +20,7 @@ import pandas as pd
 from metrics import presets, store
 from metrics.contract import KINDS, Kind
 from metrics.import_read import load_source, read
+from metrics.import_reasons import Reason
 from metrics.import_rounds import loaded_rounds
 from metrics.validation import ImportRejected, RowError, validate
 
@@ -150,28 +151,20 @@ def _normalise_headers(
     frame = frame.iloc[:, keep]
     duplicated = frame.columns[frame.columns.duplicated()].unique()
     if len(duplicated):
-        reason = "the column appears more than once in the header"
+        reason = Reason("duplicate_column")
         raise ImportRejected(file_name, [RowError(1, c, "", reason) for c in duplicated])
     if round_id is not None and "round_id" in {c.name for c in kind.columns}:
         frame["round_id"] = round_id
     known = {c.name for c in kind.columns}
     missing = [c for c in kind.required if c not in frame.columns]
     if missing:
-        errors = [
-            RowError(
-                1,
-                c,
-                "",
-                "required column is missing"
-                + (" (or give the survey round with --round)" if c == "round_id" else ""),
-            )
-            for c in missing
-        ]
+        codes = {"round_id": "missing_round_column"}  # a round may be given beside the file
+        errors = [RowError(1, c, "", Reason(codes.get(c, "missing_column"))) for c in missing]
         raise ImportRejected(file_name, errors)
     if kind.name == "survey_responses":  # item columns are checked against the catalogue
         return frame, []
     unknown = [c for c in frame.columns if c not in known]
-    warnings = [f"unknown column {c!r} ignored" for c in unknown]
+    warnings = [Reason("unknown_column", column=repr(c)) for c in unknown]
     return frame.drop(columns=unknown), warnings
 
 
@@ -179,12 +172,11 @@ def _through_preset(
     con, preset: presets.Preset, frame: pd.DataFrame, file_name: str, round_id: str | None
 ) -> tuple[list[CheckInput], list[str]]:
     mapped, warnings, missing = presets.apply(preset, frame, round_id)
-    errors = [RowError(1, column, "", f"{reason} (preset {preset.name})")
-              for column, reason in missing]  # fmt: skip
+    errors = [RowError(1, column, "", Reason(code, preset=preset.name))
+              for column, code in missing]  # fmt: skip
     needs_round = "round_id" in {c.name for c in KINDS[preset.kind].columns}
     if needs_round and "round_id" not in mapped[-1].frame.columns:
-        reason = "give the survey round (--round, or Survey round on the data page)"
-        errors.append(RowError(0, "round_id", "", reason))
+        errors.append(RowError(0, "round_id", "", Reason("give_round")))
     if errors:
         raise ImportRejected(file_name, errors)
     inputs = [CheckInput(m.kind, m.frame, m.file_rows, m.labels) for m in mapped]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics import settings
+from metrics.import_reasons import Reason
 from metrics.validation import ImportRejected, RowError
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -27,13 +28,7 @@ _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 # workbook's unpacked size against max_unpacked_mb) before its cells are read. An XLSX sheet
 # is read a row at a time (openpyxl's read-only mode); the size it declares is checked first,
 # and since a declaration may lie, the rows are counted again as they come.
-_SIZE_ADVICE = (
-    "Split the file into smaller files, for example one survey round or one part of the "
-    "organisation per file"
-)
-_DECLARED_ADVICE = (
-    "If the data is smaller, delete the empty rows and columns after it, or save the sheet as CSV"
-)
+
 # Besides the sheets, which it streams, openpyxl reads some parts of a workbook whole when it
 # opens one (the shared strings, the styles, the workbook, its properties, the package's
 # parts): their XML may hold at most this many elements. A styles part of a million empty cell
@@ -50,9 +45,10 @@ _SHARED_TEXTS = 100_000  # distinct numbers and dates per sheet whose text is ma
 _EXCEL_CONTROL = re.compile(r"_x00([01][0-9A-Fa-f])_")  # how Excel writes a control character
 
 
-def refuse(file_name: str, reason: str, row: int = 0, column: str = "") -> ImportRejected:
-    """The file refused for one reason (row 0: the file as a whole)."""
-    return ImportRejected(file_name, [RowError(row, column, "", reason)])
+def refuse(file_name: str, code: str, row: int = 0, column: str = "", **values) -> ImportRejected:
+    """The file refused for one reason (a code of metrics.import_reasons, filled in by `values`;
+    row 0: the file as a whole)."""
+    return ImportRejected(file_name, [RowError(row, column, "", Reason(code, **values))])
 
 
 class _NotAWorkbook(ImportRejected):
@@ -68,7 +64,7 @@ def read(data: bytes, file_name: str, sheet: str | None) -> tuple[pd.DataFrame, 
     """The file's cells as strings, and warnings (which sheet of several was read)."""
     suffix = Path(file_name).suffix.lower()
     if suffix == ".xls":
-        raise refuse(file_name, "an old Excel file (.xls); save it as .xlsx or as CSV")
+        raise refuse(file_name, "old_xls")
     if suffix in XLSX_SUFFIXES:
         return _read_xlsx(data, file_name, sheet)
     if data.startswith(_ZIP_MAGIC):  # an Excel workbook saved under a .csv name reads as one
@@ -79,43 +75,35 @@ def read(data: bytes, file_name: str, sheet: str | None) -> tuple[pd.DataFrame, 
     return _read_csv(data, file_name), []
 
 
-def _size_problems(rows: int, columns: int, subject: str, advice: str) -> list[RowError]:
-    """One problem for each of imports.max_columns, max_rows and max_cells that a sheet of this
-    many rows and columns passes; `subject` begins the sentence ("the sheet has")."""
-    cells = f"{rows:,} rows × {columns:,} columns, {rows * columns:,} cells"
-    found = {
-        "max_columns": (columns, f"{columns:,} columns"),
-        "max_rows": (rows, f"{rows:,} rows"),
-        "max_cells": (rows * columns, cells),
-    }
-    return _over_limits(found, subject, advice)
+def _size_problems(rows: int, columns: int, where: str, sheet: str = "") -> list[RowError]:
+    """One problem for each of imports.max_columns, max_rows and max_cells that a file or sheet
+    of this many rows and columns passes; `where` is file, declared or sheet (the reason codes
+    too_many.<where>.<limit> of metrics.import_reasons)."""
+    found = {"max_columns": columns, "max_rows": rows, "max_cells": rows * columns}
+    return _over_limits(found, where, sheet=sheet, rows=rows, columns=columns)
 
 
-def _over_limits(found: dict[str, tuple[int, str]], subject: str, advice: str) -> list[RowError]:
-    """A problem for each limit (a setting under [imports]: name -> (count, how it reads)) that
-    its count passes."""
+def _over_limits(found: dict[str, int], where: str, **values) -> list[RowError]:
+    """A problem for each limit (a setting under [imports]: name -> count) that its count
+    passes."""
     limits = settings.load()
     return [
         RowError(
             0,
             "",
             "",
-            f"{subject} {text}; Pöhinä reads at most {getattr(limits, name):,} "
-            f"(imports.{name} in data/settings.toml). {advice}",
+            Reason(f"too_many.{where}.{name}", count=count, limit=getattr(limits, name), **values),
         )
-        for name, (count, text) in found.items()
+        for name, count in found.items()
         if count > getattr(limits, name)
     ]
 
 
 def _read_csv(data: bytes, file_name: str) -> pd.DataFrame:
     if not data.strip():
-        raise refuse(file_name, "the file is empty")
+        raise refuse(file_name, "empty_file")
     if data[:8192].count(b"\x00") > 1:  # a stray NUL in a cell is cleaned; binary has many
-        raise refuse(
-            file_name,
-            "this is not a text CSV file (it contains binary data); save it as CSV or XLSX",
-        )
+        raise refuse(file_name, "binary_file")
     encoding = _encoding(data)
     header_line, first_row = _text_lines(data, 2)
     header = header_line.decode(encoding, errors="replace")
@@ -126,7 +114,7 @@ def _read_csv(data: bytes, file_name: str) -> pd.DataFrame:
     # refused by the parser, cheaply. Rows are lines (a cell may span lines: an upper bound).
     columns = max(header.count(delimiter), first_row.count(delimiter.encode())) + 1
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
-    problems = _size_problems(lines, columns, "the file has", _SIZE_ADVICE)
+    problems = _size_problems(lines, columns, "file")
     if problems:
         raise ImportRejected(file_name, problems)
     try:
@@ -144,12 +132,9 @@ def _read_csv(data: bytes, file_name: str) -> pd.DataFrame:
         counts = _FIELD_COUNT.search(str(error))
         if counts:
             expected, line, saw = counts.groups()
-            reason = (
-                f"the row has {saw} cells but the header has {expected}; a cell may hold the "
-                f"separator {delimiter!r} without quotes around it"
-            )
-            raise refuse(file_name, reason, row=int(line)) from None
-        raise refuse(file_name, f"unreadable CSV: {error}") from None
+            values = {"saw": int(saw), "expected": int(expected), "separator": repr(delimiter)}
+            raise refuse(file_name, "cell_count", row=int(line), **values) from None
+        raise refuse(file_name, "unreadable_csv", error=str(error)) from None
 
 
 _TEXT_LINE = re.compile(rb"^[^\S\n]*+\S", re.MULTILINE)
@@ -189,12 +174,8 @@ def _check_workbook_size(data: bytes, file_name: str) -> None:
             parts = archive.infolist()
             unpacked = sum(part.file_size for part in parts)
             if unpacked > limit_mb * 1e6:
-                raise refuse(
-                    file_name,
-                    f"the workbook unpacks to {unpacked / 1e6:,.0f} MB; Pöhinä opens workbooks "
-                    f"of up to {limit_mb:g} MB unpacked (imports.max_unpacked_mb in "
-                    "data/settings.toml). Save the sheet as CSV, or split the file",
-                )
+                mb = round(unpacked / 1e6)
+                raise refuse(file_name, "unpacks_too_large", mb=mb, limit=limit_mb)
             elements = 0
             for part in parts:
                 name = part.filename.lower()
@@ -207,14 +188,10 @@ def _check_workbook_size(data: bytes, file_name: str) -> None:
                     with archive.open(part) as stream:
                         _scan_sheet(stream, part.filename, file_name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
-        reason = "not a readable XLSX workbook"
-        raise _NotAWorkbook(file_name, [RowError(0, "", "", reason)]) from None
+        raise _NotAWorkbook(file_name, [RowError(0, "", "", Reason("not_workbook"))]) from None
     if elements > MAX_WHOLE_PART_ELEMENTS:
-        raise refuse(
-            file_name,
-            f"the workbook's shared strings and styles hold {elements:,} XML elements; Pöhinä "
-            f"opens workbooks of up to {MAX_WHOLE_PART_ELEMENTS:,}. Save the sheet as CSV",
-        )
+        limit = MAX_WHOLE_PART_ELEMENTS
+        raise refuse(file_name, "too_many_elements", count=elements, limit=limit)
 
 
 def _scan_sheet(stream, part: str, file_name: str) -> None:
@@ -232,13 +209,8 @@ def _scan_sheet(stream, part: str, file_name: str) -> None:
                 rows, current = rows + 1, 0
             current, cells = current + found, cells + found
             if rows > limits.max_rows or current > limits.max_columns or cells > limits.max_cells:
-                found = {
-                    "max_columns": (current, f"a row of at least {current:,} cells"),
-                    "max_rows": (rows, f"at least {rows:,} rows"),
-                    "max_cells": (cells, f"at least {cells:,} cells"),
-                }
-                subject = f"the workbook's sheet {part} has"
-                raise ImportRejected(file_name, _over_limits(found, subject, _SIZE_ADVICE))
+                found = {"max_columns": current, "max_rows": rows, "max_cells": cells}
+                raise ImportRejected(file_name, _over_limits(found, "sheet", sheet=part))
 
 
 def _cells_by_row(text: bytes) -> list[int]:
@@ -256,7 +228,7 @@ def _open_workbook(data: bytes, file_name: str):
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several unrelated types for a broken file
-        reason = f"not a readable XLSX workbook ({type(error).__name__})"
+        reason = Reason("not_workbook_because", error=type(error).__name__)
         raise _NotAWorkbook(file_name, [RowError(0, "", "", reason)]) from None
 
 
@@ -278,7 +250,7 @@ def _read_xlsx(data: bytes, file_name: str, sheet: str | None) -> tuple[pd.DataF
     finally:
         book.close()
     if not rows:
-        raise refuse(file_name, f"the sheet {chosen!r} is empty")
+        raise refuse(file_name, "sheet_empty", sheet=repr(chosen))
     frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
     del rows
     return frame.astype(str) if len(frame.columns) else frame, warnings
@@ -286,17 +258,15 @@ def _read_xlsx(data: bytes, file_name: str, sheet: str | None) -> tuple[pd.DataF
 
 def _choose_sheet(book, file_name: str, sheet: str | None) -> tuple[str, list[str]]:
     if sheet is not None and sheet not in book.sheetnames:
-        reason = f"no sheet named {sheet!r}; the sheets are {', '.join(book.sheetnames)}"
-        raise refuse(file_name, reason)
+        sheets = ", ".join(book.sheetnames)
+        raise refuse(file_name, "no_such_sheet", sheet=repr(sheet), sheets=sheets)
     chosen = sheet or book.sheetnames[0]
     if not hasattr(book[chosen], "iter_rows"):
-        raise refuse(file_name, f"the sheet {chosen!r} is a chart, not a table")
+        raise refuse(file_name, "sheet_is_chart", sheet=repr(chosen))
     warnings = []
     if sheet is None and len(book.sheetnames) > 1:
-        warnings.append(
-            f"the workbook has {len(book.sheetnames)} sheets; the first, {chosen!r}, was read "
-            "(choose another with --sheet, or on the data page)"
-        )
+        count = len(book.sheetnames)
+        warnings.append(Reason("first_sheet_read", count=count, sheet=repr(chosen)))
     return chosen, warnings
 
 
@@ -306,22 +276,19 @@ def _sheet_rows(worksheet, file_name: str, *, first_only: bool = False) -> list[
     declares, or turns out to have, more rows, columns or cells than imports.max_rows,
     max_columns and max_cells allow."""
     declared_rows, declared_columns = worksheet.max_row or 0, worksheet.max_column or 0
-    subject = f"the sheet {worksheet.title!r} says it has"
-    problems = _size_problems(declared_rows, declared_columns, subject, _DECLARED_ADVICE)
+    sheet = repr(worksheet.title)
+    problems = _size_problems(declared_rows, declared_columns, "declared", sheet)
     if problems:
         raise ImportRejected(file_name, problems)
     worksheet.reset_dimensions()  # read the rows that are there, not as many as declared
     limits = settings.load()
-    subject = f"the sheet {worksheet.title!r} has at least"
     rows: list[list[str]] = []
     width, shared = 0, {}
     try:
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
             if number > limits.max_rows or len(values) > limits.max_columns:
                 columns = max(width, len(values))
-                raise ImportRejected(
-                    file_name, _size_problems(number, columns, subject, _SIZE_ADVICE)
-                )
+                raise ImportRejected(file_name, _size_problems(number, columns, "sheet", sheet))
             texts = [_cell_text(value, shared) for value in values]
             while texts and texts[-1] == "":
                 texts.pop()
@@ -329,7 +296,7 @@ def _sheet_rows(worksheet, file_name: str, *, first_only: bool = False) -> list[
                 continue
             width = max(width, len(texts))
             if (len(rows) + 1) * width > limits.max_cells:
-                problems = _size_problems(len(rows) + 1, width, subject, _SIZE_ADVICE)
+                problems = _size_problems(len(rows) + 1, width, "sheet", sheet)
                 raise ImportRejected(file_name, problems)
             rows.append(texts)
             if first_only:
@@ -337,8 +304,7 @@ def _sheet_rows(worksheet, file_name: str, *, first_only: bool = False) -> list[
     except ImportRejected:
         raise
     except Exception as error:  # openpyxl raises several unrelated types for a broken sheet
-        reason = f"not a readable XLSX workbook ({type(error).__name__})"
-        raise refuse(file_name, reason) from None
+        raise refuse(file_name, "not_workbook_because", error=type(error).__name__) from None
     for texts in rows:
         texts.extend([""] * (width - len(texts)))
     return rows
@@ -404,10 +370,5 @@ def load_source(source: str | Path | bytes, file_name: str | None) -> tuple[byte
         path = Path(source)
         name, size = file_name or path.name, path.stat().st_size
     if size > limit_mb * 1e6:
-        raise refuse(
-            name,
-            f"the file is {size / 1e6:.1f} MB; Pöhinä loads files of up to {limit_mb:g} MB "
-            "(imports.max_file_mb in data/settings.toml). Split it into smaller files, for "
-            "example one survey round or one part of the organisation per file",
-        )
+        raise refuse(name, "file_too_large", mb=f"{size / 1e6:.1f}", limit=limit_mb)
     return (source if isinstance(source, bytes) else Path(source).read_bytes()), name

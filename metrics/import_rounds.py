@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from metrics import settings
+from metrics.import_reasons import Reason
 from metrics.validation import ImportRejected, RowError
 
 if TYPE_CHECKING:
@@ -64,29 +65,25 @@ def loaded_rounds(cur, parts: list[Part], file_name: str, *, replace: bool) -> l
         return []
     changed = _changed_rounds(cur, parts, [r for r, *_ in loaded])
     loaded = [row for row in loaded if row[0] in changed]
-    window = f"survey.correction_window_days: {days} days from its first load"
     errors = []
     for round_id, first, closes, window_open in loaded:
-        first_text = f"{first:%Y-%m-%d %H:%M}" if first else "before Pöhinä recorded first loads"
         if window_open and replace:
             continue
+        values = {"first": _when(first), "days": days}
         if window_open:
-            reason = (
-                f"the survey round already has other answers (first loaded {first_text}); a "
-                "round's answers are loaded once, from one file, and a closed round is frozen "
-                "as published. To correct it, load the whole round again with --replace-round "
-                f"(replace_round=True) by {closes:%Y-%m-%d %H:%M} ({window})"
-            )
+            reason = Reason("round_loaded", closes=_when(closes), **values)
         else:
-            reason = (
-                f"the survey round already has other answers (first loaded {first_text}) and "
-                "cannot be replaced, not even with --replace-round (replace_round=True): its "
-                f"correction window ({window}) has closed; a closed round is frozen as published"
-            )
+            reason = Reason("round_frozen", **values)
         errors.append(RowError(0, "round_id", round_id, reason))
     if errors:
         raise ImportRejected(file_name, errors)
     return [(round_id, first) for round_id, first, *_ in loaded]
+
+
+def _when(moment) -> str:
+    """A first load or a window's end as the reason writes it (a round loaded before Pöhinä
+    recorded first loads has none)."""
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else Reason("round_first_load_unknown")
 
 
 _CHANGED_ROUNDS_SQL = """

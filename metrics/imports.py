@@ -99,8 +99,7 @@ def commit(
     again = validate_all(con, checked.inputs, checked.file_name, checked.today)
     for part, staged in zip(checked.parts, again, strict=True):
         if not staged.equals(part.staged):
-            reason = "the data in Pöhinä changed after this file was checked; check it again"
-            raise refuse(checked.file_name, reason)
+            raise refuse(checked.file_name, "changed_since_check")
     return write(con, checked, imported_by)
 
 

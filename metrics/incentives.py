@@ -15,6 +15,12 @@ Events, each credited to a unit (never to a person: nothing here reads or groups
     workshop_attendance  each person from the unit at a supervisor workshop in the period (the
                          participants of the unit's activities row; a row without a count is one)
     practice_published   a good practice of the unit published in the period
+Optional, off unless the rules give them points (OPTIONAL_EVENTS; standings stay about
+developing the work, not about being liked, and support is easy to gather by asking around):
+    idea_supported       a support given in the period to an idea of the unit (its
+                         supported_on), merged ideas aside
+    idea_commented       a comment or reply written in the period on an idea of the unit,
+                         hidden ones aside
 
 Which units are ranked (LEVELS), each in its own table:
     units    every unit of the home organisation without sub-units (the units staff work in),
@@ -61,6 +67,9 @@ EVENTS = (
     "workshop_attendance",
     "practice_published",
 )
+# Events counted only where the rules give them points (default 0: off), and then listed in
+# the breakdown after EVENTS; see the rules file.
+OPTIONAL_EVENTS = ("idea_supported", "idea_commented")
 # An anonymous idea still new earns no points until triage has moved it on (anyone could send
 # many); it is counted apart, worth 0, so idea_submitted + idea_awaiting_triage is the period's
 # submitted ideas (metrics.ideas.idea_flow).
@@ -95,6 +104,8 @@ class Rules:
     milestone_reached: float = 5.0
     workshop_attendance: float = 1.0
     practice_published: float = 3.0
+    idea_supported: float = 0.0
+    idea_commented: float = 0.0
     period: str = "quarter"
     prior_weight: float = 5.0
 
@@ -102,13 +113,18 @@ class Rules:
         """Points one event of the kind earns (an anonymous idea awaiting triage: none)."""
         if event == AWAITING_TRIAGE:
             return 0.0
-        if event not in EVENTS:
+        if event not in EVENTS and event not in OPTIONAL_EVENTS:
             raise ValueError(f"unknown event {event!r}")
         return float(getattr(self, event))
 
+    @property
+    def optional_on(self) -> tuple[str, ...]:
+        """The optional events these rules give points (none by default)."""
+        return tuple(e for e in OPTIONAL_EVENTS if self.points(e) > 0)
+
 
 # Where each key lives in the file: [points] and [standings].
-_SECTIONS = {"points": EVENTS, "standings": ("period", "prior_weight")}
+_SECTIONS = {"points": EVENTS + OPTIONAL_EVENTS, "standings": ("period", "prior_weight")}
 
 
 def rules_path() -> Path:
@@ -228,6 +244,18 @@ EVENT_COUNTS_SQL = f"""
         FROM practices pr JOIN windows w ON pr.published_on BETWEEN w.start_on AND w.end_on
         WHERE pr.unit_id IS NOT NULL
         GROUP BY w.period, pr.unit_id
+        UNION ALL
+        SELECT w.period, i.unit_id, 'idea_supported', count(*)
+        FROM idea_supports s JOIN ideas i USING (idea_id)
+        JOIN windows w ON s.supported_on BETWEEN w.start_on AND w.end_on
+        WHERE list_contains($optional::VARCHAR[], 'idea_supported') AND {COUNTED_SQL}
+        GROUP BY w.period, i.unit_id
+        UNION ALL
+        SELECT w.period, i.unit_id, 'idea_commented', count(*)
+        FROM idea_comments c JOIN ideas i USING (idea_id)
+        JOIN windows w ON CAST(c.posted_at AS DATE) BETWEEN w.start_on AND w.end_on
+        WHERE list_contains($optional::VARCHAR[], 'idea_commented') AND c.hidden_at IS NULL
+        GROUP BY w.period, i.unit_id
     )
     SELECT e.period, m.ranked_unit AS unit_id, e.event, sum(e.n)::BIGINT AS count
     FROM events e JOIN members m USING (unit_id)
@@ -281,15 +309,23 @@ def _windows(chosen: list[Period], level: str) -> dict:
     }
 
 
-def event_counts(con, *, period: Period, level: str = "units") -> pd.DataFrame:
+def event_counts(
+    con, *, period: Period, level: str = "units", rules: Rules | None = None
+) -> pd.DataFrame:
     """How many of each event every ranked unit of the level had in the period.
 
-    unit_id, event (one of EVENTS), count (events; people for workshop_attendance). Only
-    non-zero counts are listed. A sector's counts include every unit below it.
+    unit_id, event (one of EVENTS, or of OPTIONAL_EVENTS where `rules` give them points),
+    count (events; people for workshop_attendance). Only non-zero counts are listed. A sector's
+    counts include every unit below it.
     """
     _check_level(level)
-    frame = store.read(con, EVENT_COUNTS_SQL, _windows([period], level))
+    frame = store.read(con, EVENT_COUNTS_SQL, _counting([period], level, rules or load_rules()))
     return frame.drop(columns="period")
+
+
+def _counting(chosen: list[Period], level: str, rules: Rules) -> dict:
+    """EVENT_COUNTS_SQL's parameters: the windows and the optional events the rules count."""
+    return {**_windows(chosen, level), "optional": list(rules.optional_on)}
 
 
 # ----------------------------------------------------------------------------- the standings
@@ -330,7 +366,7 @@ def _standings_of(con, chosen: list[Period], level: str, rules: Rules) -> pd.Dat
     _check_level(level)
     windows = _windows(chosen, level)
     frame = store.read(con, UNITS_SQL, windows).rename(columns={"start_on": "period_start"})
-    counts = store.read(con, EVENT_COUNTS_SQL, windows)
+    counts = store.read(con, EVENT_COUNTS_SQL, _counting(chosen, level, rules))
     earned = (counts["count"] * counts["event"].map(rules.points)).groupby(
         [counts["period"], counts["unit_id"]]
     )
@@ -430,14 +466,15 @@ def breakdown(
 ) -> pd.DataFrame:
     """Where a unit's points come from, and what would raise its rank; one row per event.
 
-    Columns: event (every one of COUNTED_EVENTS, in that order: the rules' EVENTS, then the
-    anonymous ideas awaiting triage, worth 0), count (events in the period;
-    people for workshop_attendance), points_each (the rules' points for one), points (count ×
-    points_each; the rows sum to the unit's points in `standings`), rank_with_one_more (the
-    unit's rank with one more such event), needed_to_move_up (how many more such events would
-    lift the unit at least one place; empty at rank 1, for an event worth 0 points, or for a
-    unit not ranked), rank_when_moved_up (its rank with that many). The what-ifs move the
-    organisation mean with the unit's extra points and keep every other unit as it is.
+    Columns: event (every one of COUNTED_EVENTS, in that order: the rules' EVENTS, the
+    OPTIONAL_EVENTS the rules give points, then the anonymous ideas awaiting triage, worth 0),
+    count (events in the period; people for workshop_attendance), points_each (the rules' points
+    for one), points (count × points_each; the rows sum to the unit's points in `standings`),
+    rank_with_one_more (the unit's rank with one more such event), needed_to_move_up (how many
+    more such events would lift the unit at least one place; empty at rank 1, for an event worth
+    0 points, or for a unit not ranked), rank_when_moved_up (its rank with that many). The what-
+    ifs move the organisation mean with the unit's extra points and keep every other unit as it
+    is.
     `level` defaults to the level the unit is ranked at (level_of).
     """
     if not unit:
@@ -454,9 +491,9 @@ def breakdown(
             "separately, the top units (sectors)"
         )
     table = standings(con, period=period, level=level, rules=rules)
-    counts = event_counts(con, period=period, level=level)
+    counts = event_counts(con, period=period, level=level, rules=rules)
     mine = counts[counts["unit_id"] == unit].set_index("event")["count"]
-    frame = pd.DataFrame({"event": list(COUNTED_EVENTS)})
+    frame = pd.DataFrame({"event": [*EVENTS, *rules.optional_on, AWAITING_TRIAGE]})
     frame["count"] = frame["event"].map(mine).fillna(0).astype(int)
     frame["points_each"] = frame["event"].map(rules.points)
     frame["points"] = frame["count"] * frame["points_each"]

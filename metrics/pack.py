@@ -35,6 +35,7 @@ from metrics.anonymity import ORGANISATION
 from metrics.catalogue import metric
 from metrics.contract import DECIDED_STATUSES, PROGRAMME_INDICATORS
 from metrics.meetings import Window
+from metrics.programme_effect import programme_effect
 from metrics.units import SCOPE_SQL
 
 # The headline figures, in the order the pack lists them (each defined in the catalogue).
@@ -139,6 +140,7 @@ class Pack:
     survey_to: str | None = None
     survey_to_closed: date | None = None
     survey_new: bool = False
+    effect: pd.DataFrame | None = None  # did acting work (programme_effect), whole org only
     movers: pd.DataFrame | None = None
     practices: pd.DataFrame | None = None
     sentences: list[Sentence] = field(default_factory=list)
@@ -316,6 +318,8 @@ def _survey(con, period, unit, tree) -> dict:
         "survey_to": rounds.loc[pair[1], "name"],
         "survey_to_closed": closed,
         "survey_new": period.start <= closed <= period.end,
+        # did acting work: the whole organisation's units, so only in the organisation's pack
+        "effect": None if unit else programme_effect(con, from_round=pair[0], to_round=pair[1]),
     }
 
 

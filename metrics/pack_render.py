@@ -16,6 +16,7 @@ from html import escape
 import pandas as pd
 
 from metrics import catalogue, formats, pack_svg
+from metrics.contract import PROGRAMME_INDICATORS
 from metrics.pack import Pack
 from metrics.pack_words import day_text, int_text, label, period_range, texts, title, write
 
@@ -414,8 +415,41 @@ def _survey(pack: Pack, lang: str) -> list[Block]:
         headers = [t("col.unit")] + [label(f"{i}_favourable_pct", lang) for i in indicators]
         out.append(_table(headers, rows, numeric=tuple(range(1, len(headers)))))
         out.append(_p(t("pack.survey_groups_note"), "muted small"))
+    out += _effect(pack, lang)
     out.append(_close())
     return out
+
+
+def _effect(pack: Pack, lang: str) -> list[Block]:
+    """Did acting work: the units that acted beside the others (metrics.programme_effect),
+    with the honest sentence. Hidden rows say so; the unit counts stay."""
+    if pack.effect is None or pack.effect.empty:
+        return []
+    t = texts(lang)
+    hidden = t("survey.hidden")
+    rows = []
+    for r in pack.effect.itertuples():
+        name = f"{r.indicator}_favourable_pct"
+        cells = [label(name, lang) if r.indicator in PROGRAMME_INDICATORS else r.indicator]
+        cells += [int_text(r.units_with, lang), int_text(r.units_without, lang)]
+        for column in ("change_with_pp", "change_without_pp", "difference_pp"):
+            cells.append(hidden if r.suppressed else formats.points(getattr(r, column), 1, lang))
+        cells.append(hidden if r.suppressed else _interval(r, lang))
+        cells.append(hidden if r.suppressed else _verdict_of(r.significant, lang))
+        rows.append(cells)
+    columns = ("indicator", "with", "without", "change_with", "change_without", "difference",
+               "interval", "verdict")  # fmt: skip
+    rounds = {"from": pack.survey_from, "to": pack.survey_to}
+    return [
+        _h(3, t("pack.effect")),
+        _p(t("pack.effect_intro", **rounds)),
+        _table([t(f"effect.col.{c}") for c in columns], rows, numeric=(1, 2, 3, 4, 5)),
+        _p(t("pack.effect_honest"), "muted small"),
+    ]
+
+
+def _verdict_of(significant, lang: str) -> str:
+    return texts(lang)("survey.real" if significant else "survey.noise")
 
 
 def _interval(row, lang: str) -> str:

@@ -47,6 +47,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics.contract import KINDS
+from metrics.import_reasons import Reason
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "data" / "presets"
 _FOOTNOTE = re.compile(r"(?<=[^\d\s])\d{1,2}$")
@@ -215,7 +216,8 @@ def apply(
     preset: Preset, frame: pd.DataFrame, round_id: str | None
 ) -> tuple[list[Mapped], list[str], list[tuple[str, str]]]:
     """The file read through the preset: one Mapped per kind (the `also` kinds first), warnings,
-    and the missing columns as (what the preset looked for, reason) for the error report."""
+    and the missing columns as (what the preset looked for, a reason code of
+    metrics.import_reasons) for the error report."""
     headers = _Headers([str(c) for c in frame.columns], preset.footnote_digits)
     missing: list[tuple[str, str]] = []
     parts = [_map(m, frame, headers, preset, missing) for m in preset.also]
@@ -230,7 +232,7 @@ def apply(
     warnings = []
     if ignored:
         shown = ", ".join(ignored[:8]) + (", …" if len(ignored) > 8 else "")
-        warnings.append(f"{len(ignored)} column(s) the preset does not use were ignored: {shown}")
+        warnings.append(Reason("preset_ignored", count=len(ignored), columns=shown))
     return parts, warnings, missing
 
 
@@ -244,7 +246,7 @@ def _map(
         if header is None:
             required = column in KINDS[mapping.kind].required
             if required:
-                missing.append((" / ".join(aliases), "required column is missing"))
+                missing.append((" / ".join(aliases), "preset_missing_column"))
             continue
         values = frame[header].astype(str)
         codes = preset.values.get(column) if mapping.kind == preset.kind else None
@@ -267,7 +269,7 @@ def _unpivot(
     for alias, name in unpivot.columns.items():
         header = headers.find((alias,))
         if header is None:
-            missing.append((alias, "a column this preset reads is missing"))
+            missing.append((alias, "preset_missing_read"))
         else:
             found[header] = name
     pieces = []

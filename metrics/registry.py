@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from metrics import activities, benchmark, catalogue, ideas, incentives, overview, pilots, survey
+from metrics import programme_effect as effect
+from metrics.campaigns import REPORT_COLUMNS as CAMPAIGN_COLUMNS
+from metrics.campaigns import campaigns_report
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ NOT_FIGURES = frozenset(
         "project_id", "team_id", "title", "status", "phase", "due_on", "overdue", "unit_id",
         "has_change_agent", "idea_id", "submitted_on", "decided_on", "implemented_on",
         "merged_into", "category", "round_id", "indicator", "suppressed", "significant",
-        "period", "event",
+        "period", "event", "campaign_id", "opens_on", "closes_on",
     }
 )  # fmt: skip
 
@@ -70,6 +73,10 @@ def _survey_scores(con, *, round_id=None, **_) -> pd.DataFrame:
 
 def _survey_change(con, *, from_round=None, to_round=None, **_) -> pd.DataFrame:
     return survey.change_report(con, from_round=from_round, to_round=to_round)
+
+
+def _programme_effect(con, *, from_round=None, to_round=None, **_) -> pd.DataFrame:
+    return effect.effect_report(con, from_round=from_round, to_round=to_round)
 
 
 def _benchmark(con, *, round_id=None, **_) -> pd.DataFrame:
@@ -179,7 +186,9 @@ REPORTS: dict[str, Report] = {
         Report(
             "ideas",
             "The ideas submitted in --period, newest first, with their status and age in days "
-            "today; decided_on and implemented_on where reached. Never the submitter.",
+            "today; decided_on and implemented_on where reached; supporters = people who "
+            "support the idea now (each once); comments = its comments and replies not hidden. "
+            "Never the submitter, nor a supporter or commenter.",
             (
                 "idea_id",
                 "unit_id",
@@ -191,9 +200,28 @@ REPORTS: dict[str, Report] = {
                 "merged_into",
                 "category",
                 "title",
+                "supporters",
+                "comments",
             ),
             ("period", "unit"),
             _ideas,
+        ),
+        Report(
+            "campaigns",
+            "Every idea campaign, the latest first, with what came of it so far (--period is "
+            "not used): ideas = the ideas sent in answer to it (merged duplicates not counted); "
+            "participants = distinct named senders of those ideas (anonymous ideas name none); "
+            "decided = of its ideas, those accepted, in trial, implemented or rejected; "
+            "implemented = those implemented.",
+            CAMPAIGN_COLUMNS,
+            (),
+            lambda con, **_: campaigns_report(con),
+            {
+                "ideas": "campaign_ideas",
+                "participants": "campaign_participants",
+                "decided": "campaign_decided",
+                "implemented": "campaign_implemented",
+            },
         ),
         Report(
             "survey_scores",
@@ -218,6 +246,31 @@ REPORTS: dict[str, Report] = {
             ("from_round", "to_round"),
             _survey_change,
             {"from_pct": "favourable_pct", "to_pct": "favourable_pct"},
+        ),
+        Report(
+            "programme_effect",
+            "Did acting work? Per survey indicator, the change from --from ROUND to --to ROUND "
+            "of the units without sub-units that acted on the --from round's results "
+            "(units_with: at least one action for the indicator with round_id = --from, not "
+            "dropped) beside the other such units with respondents in both rounds "
+            "(units_without); each group's favourable % pooled over its respondents as "
+            "survey_scores pools a unit; change_*_pp = to - from; difference_pp = with - "
+            "without; 95 % interval difference +- 1.96 x 100 x sqrt(sum p(1-p)/n) over the four "
+            "group-round figures. Hidden (suppressed=True) wherever any of them has fewer "
+            "respondents than the threshold. An association, not proof that acting caused the "
+            "change. Without --from and --to: the organisation's latest two home rounds.",
+            effect.REPORT_COLUMNS,
+            ("from_round", "to_round"),
+            _programme_effect,
+            {
+                "units_with": "units_with_actions",
+                "units_without": "units_without_actions",
+                "change_with_pp": "change_pp",
+                "change_without_pp": "change_pp",
+                "difference_pp": "programme_effect_pp",
+                "ci_low_pp": "programme_effect_ci_low_pp",
+                "ci_high_pp": "programme_effect_ci_high_pp",
+            },
         ),
         Report(
             "benchmark",

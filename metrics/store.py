@@ -360,6 +360,89 @@ MIGRATIONS: list[str] = [
         title VARCHAR
     );
     """,
+    # units' actions on their survey results (the `actions` kind, metrics.actions), and the log
+    # of actions created or edited in the app (who, when), which keys the caches too
+    # (data_version). IF NOT EXISTS: the step means the same wherever it lands among migrations
+    # appended at the same time.
+    """
+    CREATE TABLE IF NOT EXISTS actions (
+        action_id VARCHAR PRIMARY KEY,
+        unit_id VARCHAR NOT NULL,
+        round_id VARCHAR NOT NULL,
+        indicator VARCHAR NOT NULL,
+        item_id VARCHAR,
+        title VARCHAR NOT NULL,
+        owner VARCHAR NOT NULL,
+        created_on DATE NOT NULL,
+        due_on DATE NOT NULL,
+        status VARCHAR NOT NULL,
+        practice_id VARCHAR,
+        project_id VARCHAR,
+        published BOOLEAN NOT NULL DEFAULT false
+    );
+    CREATE SEQUENCE IF NOT EXISTS action_event_seq;
+    CREATE TABLE IF NOT EXISTS action_events (
+        event_id BIGINT PRIMARY KEY DEFAULT nextval('action_event_seq'),
+        action_id VARCHAR NOT NULL,
+        changed_at TIMESTAMP NOT NULL,
+        changed_by VARCHAR,
+        change VARCHAR NOT NULL,  -- created or edited
+        status VARCHAR
+    );
+    """,
+    # staff take part in ideas (metrics.idea_talk, metrics.campaigns): supports (one per person
+    # and idea, the person only as idea_actions.pseudonym), comments with one level of replies
+    # (a hidden one keeps its text for the admin, with who hid it and why), campaigns (the
+    # `campaigns` kind, or opened in the app), an idea's campaign and its responsible person.
+    # Every write in the app, a withdrawn support too, appends to idea_talk_events, which keys
+    # the caches (data_version). IF NOT EXISTS: the step means the same wherever it lands among
+    # migrations appended at the same time.
+    """
+    CREATE SEQUENCE IF NOT EXISTS idea_talk_event_seq;
+    CREATE TABLE IF NOT EXISTS idea_talk_events (
+        event_id BIGINT PRIMARY KEY DEFAULT nextval('idea_talk_event_seq'),
+        happened_at TIMESTAMP NOT NULL,
+        action VARCHAR NOT NULL,  -- support, withdraw, comment, hide, responsible, campaign
+        idea_id VARCHAR,
+        comment_id BIGINT,
+        campaign_id VARCHAR,
+        done_by VARCHAR,  -- who hid, named the responsible or opened a campaign; never a supporter
+        note VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS idea_supports (
+        idea_id VARCHAR NOT NULL,
+        supporter VARCHAR NOT NULL,  -- idea_actions.pseudonym of the person, never shown
+        supported_on DATE NOT NULL,
+        PRIMARY KEY (idea_id, supporter)
+    );
+    CREATE SEQUENCE IF NOT EXISTS idea_comment_seq;
+    CREATE TABLE IF NOT EXISTS idea_comments (
+        comment_id BIGINT PRIMARY KEY DEFAULT nextval('idea_comment_seq'),
+        idea_id VARCHAR NOT NULL,
+        reply_to BIGINT,  -- NULL for a comment, else the comment it answers (one level)
+        posted_at TIMESTAMP NOT NULL,
+        body VARCHAR NOT NULL,
+        anonymous BOOLEAN NOT NULL,
+        author_name VARCHAR,  -- the name a named comment shows; NULL when anonymous
+        author VARCHAR,  -- a named commenter's pseudonym (what they follow); NULL when anonymous
+        token VARCHAR UNIQUE,  -- the form's idempotency key
+        hidden_at TIMESTAMP,
+        hidden_by VARCHAR,
+        hidden_reason VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS campaigns (
+        campaign_id VARCHAR PRIMARY KEY,
+        title VARCHAR NOT NULL,
+        why VARCHAR,
+        units VARCHAR,  -- unit ids separated by ';', each with the units below; NULL: everyone
+        opens_on DATE NOT NULL,
+        closes_on DATE NOT NULL,
+        indicator VARCHAR,
+        focus VARCHAR
+    );
+    ALTER TABLE ideas ADD COLUMN IF NOT EXISTS campaign_id VARCHAR;
+    ALTER TABLE ideas ADD COLUMN IF NOT EXISTS responsible VARCHAR;
+    """,
 ]
 
 
@@ -460,14 +543,17 @@ def quote_identifier(name: str, allowed: set[str] | frozenset[str]) -> str:
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that changes whenever data is written; pages use it to key their caches.
 
-    Imports write an import_log row, idea actions an idea_events row and practices added in the
-    app a practice_events row; the ids only grow, so their sum grows with every committed
+    Imports write an import_log row, idea actions an idea_events row, practices added in the
+    app a practice_events row, and supports, comments, hides and campaigns an idea_talk_events
+    row; the ids only grow, so their sum grows with every committed
     write."""
     cur = con.cursor()
     row = cur.execute(
         "SELECT (SELECT coalesce(max(import_id), 0) FROM import_log)"
         " + (SELECT coalesce(max(event_id), 0) FROM idea_events)"
         " + (SELECT coalesce(max(event_id), 0) FROM practice_events)"
+        " + (SELECT coalesce(max(event_id), 0) FROM idea_talk_events)"
+        " + (SELECT coalesce(max(event_id), 0) FROM action_events)"
     ).fetchone()
     cur.close()
     return int(row[0])

@@ -16,12 +16,14 @@ import pandas as pd
 from metrics import store
 from metrics.contract import (
     ANSWER_COLUMNS_FIXED,
+    PROGRAMME_INDICATORS,
     ROLES,
     ROLES_WITH_UNITS,
     UNIT_SEPARATOR,
     Column,
     Kind,
 )
+from metrics.import_reasons import Reason
 
 MAX_ERRORS_SHOWN = 50
 SUPPRESSION_MARKS = re.compile(r"^(n\s*<\s*\d+|-|–|\*|\.\.|x)$", re.IGNORECASE)
@@ -42,12 +44,16 @@ PLANNED_DATES = {
     ("survey_rounds", "opened_on"),
     ("survey_rounds", "closed_on"),
     ("meetings", "held_on"),
+    ("actions", "due_on"),
+    ("campaigns", "opens_on"),
+    ("campaigns", "closes_on"),
 }
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One reason a file was refused: file row (the header is row 1), column, value, reason."""
+    """One reason a file was refused: file row (the header is row 1), column, value, reason
+    (a metrics.import_reasons.Reason: its English text, with a code a page translates)."""
 
     row: int
     column: str
@@ -105,13 +111,13 @@ def _parse(column: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series, str]:
         )
         bad = ~empty & ~cleaned.str.fullmatch(r"[+-]?\d+")
         values = pd.to_numeric(cleaned.where(~empty & ~bad), errors="coerce").astype("Int64")
-        return values, bad, "not a whole number"
+        return values, bad, Reason("not_whole_number")
     if kind in ("number", "pct"):
         cleaned = stripped.str.replace(_SPACES, "", regex=True).str.replace(",", ".", regex=False)
         if kind == "pct":
             cleaned = cleaned.str.removesuffix("%")
         values = pd.to_numeric(cleaned.where(~empty), errors="coerce")
-        reason = "not a percentage (write 80, 80 % or 80%)" if kind == "pct" else "not a number"
+        reason = Reason("not_percentage" if kind == "pct" else "not_number")
         return values, ~empty & values.isna(), reason
     if kind == "date":
         return _parse_dates(stripped, empty)
@@ -119,11 +125,12 @@ def _parse(column: Column, raw: pd.Series) -> tuple[pd.Series, pd.Series, str]:
         lowered = stripped.str.lower()
         values = lowered.map(lambda v: True if v in _TRUE else False if v in _FALSE else None)
         bad = ~empty & values.isna()
-        return values.where(~empty, False).astype(bool), bad, "not true or false"
+        return values.where(~empty, False).astype(bool), bad, Reason("not_bool")
     if kind == "choice":
         lowered = stripped.str.lower().map(lambda v: column.aliases.get(v, v))
         bad = ~empty & ~lowered.isin(column.choices)
-        return lowered.where(~empty, None), bad, "must be one of " + ", ".join(column.choices)
+        reason = Reason("not_choice", choices=", ".join(column.choices))
+        return lowered.where(~empty, None), bad, reason
     raise ValueError(f"unknown column type {kind}")
 
 
@@ -141,7 +148,7 @@ def _parse_dates(stripped: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.S
         # object dtype even when every cell is empty (else an empty column would be all NaT)
         values.dt.date.astype(object).where(~values.isna(), None),
         bad,
-        "not a date (write 2019-04-30 or 30.4.2019)",
+        Reason("not_date"),
     )
 
 
@@ -199,7 +206,7 @@ def validate(
     `pending`: ids by column (org_id, round_id) that the same import creates before this kind.
     """
     if frame.empty:
-        raise ImportRejected(file_name, [RowError(0, "", "", "the file has a header but no rows")])
+        raise ImportRejected(file_name, [RowError(0, "", "", Reason("no_rows"))])
     check = _Checker(frame, file_rows, labels, pending)
     staged = pd.DataFrame(index=frame.index)
     if kind.name == "survey_results":
@@ -213,7 +220,7 @@ def validate(
         values, bad, reason = _parse(column, raw)
         check.flag(bad, column.name, reason)
         if column.required:
-            check.flag(raw.str.strip() == "", column.name, "a value is required")
+            check.flag(raw.str.strip() == "", column.name, Reason("required_value"))
         _check_bounds(check, column, raw, values, bad)
         staged[column.name] = values
     for column in kind.columns:
@@ -221,7 +228,7 @@ def validate(
             continue
         if column.type == "date" and column.name in staged.columns:
             future = staged[column.name].map(lambda d: d is not None and d > today)
-            check.flag(future, column.name, "the date is in the future")
+            check.flag(future, column.name, Reason("future_date"))
     staged = RULES[kind.name](con, check, staged, frame)
     _check_duplicate_keys(check, kind, staged)
     if check.errors:
@@ -232,15 +239,19 @@ def validate(
 def _check_bounds(check: _Checker, column: Column, raw, values, bad) -> None:
     if column.type in ("id", "text"):
         too_long = raw.str.len() > column.max_len
-        check.flag(too_long, column.name, f"longer than {column.max_len} characters")
+        check.flag(too_long, column.name, Reason("too_long", limit=column.max_len))
         return
     if column.minimum is not None and column.type in ("int", "number", "pct"):
         check.flag(
-            ~bad & (values < column.minimum).fillna(False), column.name, f"below {column.minimum:g}"
+            ~bad & (values < column.minimum).fillna(False),
+            column.name,
+            Reason("below", limit=column.minimum),
         )
     if column.maximum is not None and column.type in ("int", "number", "pct"):
         check.flag(
-            ~bad & (values > column.maximum).fillna(False), column.name, f"above {column.maximum:g}"
+            ~bad & (values > column.maximum).fillna(False),
+            column.name,
+            Reason("above", limit=column.maximum),
         )
 
 
@@ -257,7 +268,7 @@ def _check_duplicate_keys(check: _Checker, kind: Kind, staged: pd.DataFrame) -> 
     duplicate = rows != first_rows
     for index in duplicate[duplicate].index:
         value = " / ".join(str(staged.at[index, c]) for c in key)
-        reason = f"the same {' + '.join(key)} is also on row {check.file_row(first_rows[index])}"
+        reason = Reason("duplicate_key", key=" + ".join(key), row=check.file_row(first_rows[index]))
         check.add(check.file_row(index), check.label(index, key[0]), value, reason)
 
 
@@ -271,7 +282,8 @@ def _must_exist(
     if column in staged.columns:
         values = staged[column]
         known = known | check.pending.get(column, set())
-        check.flag(values.notna() & ~values.isin(known), column, f"no such {what}")
+        reason = Reason("no_such." + what.replace(" ", "_"))
+        check.flag(values.notna() & ~values.isin(known), column, reason)
 
 
 def _after(check, staged, later: str, earlier: str, reason: str) -> None:
@@ -289,14 +301,13 @@ def _home_org(con) -> str:
 
 def _rules_organisations(con, check, staged, frame):
     if "home" in staged.columns and staged["home"].sum() > 1:
-        check.flag(staged["home"], "home", "only one organisation can be the home organisation")
+        check.flag(staged["home"], "home", Reason("one_home"))
     home = _existing(con, "SELECT org_id FROM organisations WHERE home")
     is_home = staged["org_id"].isin(home)
     if "home" not in frame.columns:  # a file without the column keeps the home organisation
         staged["home"] = is_home
     elif not staged["home"].any():
-        reason = "this is the home organisation; write true in its home column"
-        check.flag(is_home & ~staged["home"], "home", reason)
+        check.flag(is_home & ~staged["home"], "home", Reason("keep_home"))
     return staged
 
 
@@ -310,7 +321,7 @@ def _rules_units(con, check, staged, frame):
     _must_exist(check, staged, "parent_id", known, "parent unit")
     if "supervisors" in staged.columns:
         too_many = (staged["supervisors"] > staged["headcount"]).fillna(False)
-        check.flag(too_many, "supervisors", "more supervisors than headcount")
+        check.flag(too_many, "supervisors", Reason("supervisors_over_headcount"))
     _check_cycles(con, check, staged)
     return staged
 
@@ -324,9 +335,9 @@ def _check_cycles(con, check, staged) -> None:
         seen, current = {unit}, parents.get(unit)
         while current is not None and current in parents:
             if current in seen:
-                reason = "the parent chain loops back to this unit"
                 value = str(staged.at[index, "parent_id"])
-                check.add(check.file_row(index), check.label(index, "parent_id"), value, reason)
+                row, column = check.file_row(index), check.label(index, "parent_id")
+                check.add(row, column, value, Reason("parent_loop"))
                 break
             seen.add(current)
             current = parents.get(current)
@@ -335,24 +346,24 @@ def _check_cycles(con, check, staged) -> None:
 def _rules_ideas(con, check, staged, frame):
     _must_exist(check, staged, "unit_id", _existing(con, "SELECT unit_id FROM units"), "unit")
     _must_exist(check, staged, "team_id", _existing(con, "SELECT team_id FROM teams"), "team")
+    campaigns = _existing(con, "SELECT campaign_id FROM campaigns")
+    _must_exist(check, staged, "campaign_id", campaigns, "campaign")
     for later in ("status_changed_on", "decided_on", "implemented_on"):
-        _after(check, staged, later, "submitted_on", "before the idea was submitted")
+        _after(check, staged, later, "submitted_on", Reason("before_submitted"))
     merged = staged["status"] == "merged"
     target = (
         staged["merged_into"]
         if "merged_into" in staged.columns
         else pd.Series(None, index=staged.index)
     )
-    check.flag(
-        merged & target.isna(), "merged_into", "a merged idea must name the idea it was merged into"
-    )
+    check.flag(merged & target.isna(), "merged_into", Reason("merged_needs_target"))
     ideas = _existing(con, "SELECT idea_id FROM ideas") | set(staged["idea_id"].dropna())
     _must_exist(check, staged, "merged_into", ideas, "idea")
     if "merged_into" in staged.columns:
         check.flag(
             staged["merged_into"] == staged["idea_id"],
             "merged_into",
-            "an idea cannot be merged into itself",
+            Reason("merged_into_itself"),
         )
     if "anonymous" in staged.columns and "submitter" in staged.columns:
         # An anonymous idea keeps no submitter at all (docs/design.md, Anonymity).
@@ -361,7 +372,7 @@ def _rules_ideas(con, check, staged, frame):
 
 
 def _rules_survey_rounds(con, check, staged, frame):
-    _after(check, staged, "closed_on", "opened_on", "the round closes before it opens")
+    _after(check, staged, "closed_on", "opened_on", Reason("closes_before_opens"))
     return staged
 
 
@@ -385,7 +396,7 @@ def _rules_survey_responses(con, check, staged, frame):
     item_columns = [c for c in frame.columns if c not in ANSWER_COLUMNS_FIXED]
     for column in item_columns:
         if column not in scale:
-            check.add(1, column, "", "not an item in the survey catalogue (survey_items)")
+            check.add(1, column, "", Reason("not_an_item"))
             continue
         item_id, scale_max = scale[column]
         raw = frame[column].astype(str).str.strip()
@@ -394,7 +405,7 @@ def _rules_survey_responses(con, check, staged, frame):
         answers = pd.Index([str(value) for value in range(1, scale_max + 1)])
         codes = (answers.get_indexer(raw.astype(object)) + 1).astype("int8")
         bad = pd.Series((raw != "").to_numpy() & (codes == 0), index=raw.index)
-        check.flag(bad, column, f"an answer must be a whole number from 1 to {scale_max}, or empty")
+        check.flag(bad, column, Reason("answer_range", scale_max=scale_max))
         staged[("item", item_id)] = pd.arrays.IntegerArray(codes, codes == 0)
     generated = "row" + (staged.index.to_series() + 2).astype(str)
     given = staged["respondent"] if "respondent" in staged.columns else None
@@ -430,11 +441,11 @@ def _rules_survey_results(con, check, staged, frame):
         if column not in staged.columns:
             staged[column] = None
     if "favourable_pct" not in frame.columns and "mean" not in frame.columns:
-        check.add(1, "favourable_pct", "", "a favourable_pct or a mean column is required")
+        check.add(1, "favourable_pct", "", Reason("needs_favourable_or_mean"))
     subject = staged["unit_id"].notna().astype(int) + staged["org_id"].notna().astype(int)
-    check.flag(subject != 1, "unit_id", "give exactly one of unit_id and org_id")
+    check.flag(subject != 1, "unit_id", Reason("unit_or_org"))
     measure = staged["item_id"].notna().astype(int) + staged["indicator"].notna().astype(int)
-    check.flag(measure != 1, "item_id", "give exactly one of item_id and indicator")
+    check.flag(measure != 1, "item_id", Reason("item_or_indicator"))
     return staged
 
 
@@ -452,14 +463,14 @@ def _blank_suppression_marks(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Seri
 
 def _rules_teams(con, check, staged, frame):
     _must_exist(check, staged, "unit_id", _existing(con, "SELECT unit_id FROM units"), "unit")
-    _after(check, staged, "ended_on", "started_on", "the team ends before it starts")
+    _after(check, staged, "ended_on", "started_on", Reason("team_ends_before_start"))
     return staged
 
 
 def _rules_projects(con, check, staged, frame):
     _must_exist(check, staged, "team_id", _existing(con, "SELECT team_id FROM teams"), "team")
-    _after(check, staged, "due_on", "started_on", "the due date is before the start")
-    _after(check, staged, "done_on", "started_on", "done before it started")
+    _after(check, staged, "due_on", "started_on", Reason("due_before_start"))
+    _after(check, staged, "done_on", "started_on", Reason("done_before_start"))
     return staged
 
 
@@ -477,7 +488,7 @@ def _rules_activities(con, check, staged, frame):
     )
     if "supervisors" in staged.columns and "participants" in staged.columns:
         too_many = (staged["supervisors"] > staged["participants"]).fillna(False)
-        check.flag(too_many, "supervisors", "more supervisors than participants")
+        check.flag(too_many, "supervisors", Reason("supervisors_over_participants"))
     return staged
 
 
@@ -496,34 +507,86 @@ def _rules_practices(con, check, staged, frame):
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 
 
+def _units_given(staged) -> pd.Series:
+    """The `units` column as given: unit ids separated by ';' ('' where empty)."""
+    given = staged["units"] if "units" in staged.columns else pd.Series(None, index=staged.index)
+    return given.map(lambda text: text if isinstance(text, str) else "")
+
+
+def _unit_lists(con, check, staged) -> list[list[str]]:
+    """Each row's unit ids (the `units` column, ids separated by ';'), each once; an id that is
+    no unit is flagged."""
+    known = _existing(con, "SELECT unit_id FROM units")
+    lists = []
+    for index, text in _units_given(staged).items():
+        ids = [u for u in dict.fromkeys(u.strip() for u in text.split(UNIT_SEPARATOR)) if u]
+        row, column = check.file_row(index), check.label(index, "units")
+        for unit in (u for u in ids if u not in known):
+            check.add(row, column, text, Reason("no_such_unit_named", unit=unit))
+        lists.append(ids)
+    return lists
+
+
 def _rules_roles(con, check, staged, frame):
     """E-mails in lower case; a unit head's or change agent's units must exist; the other roles
     see every unit, so a unit there would mislead whoever reads the file. The file replaces the
     whole table, so it must keep an admin, or nobody could load files in the app."""
     staged["email"] = staged["email"].str.lower()
     bad = staged["email"].notna() & ~staged["email"].fillna("").str.match(_EMAIL)
-    check.flag(bad, "email", "not an e-mail address")
-    known = _existing(con, "SELECT unit_id FROM units")
-    given = staged["units"] if "units" in staged.columns else pd.Series(None, index=staged.index)
-    stored = []
-    for index, text in given.items():
-        text = text if isinstance(text, str) else ""
-        ids = [u for u in dict.fromkeys(u.strip() for u in text.split(UNIT_SEPARATOR)) if u]
+    check.flag(bad, "email", Reason("not_email"))
+    stored, lists = [], _unit_lists(con, check, staged)
+    for (index, text), ids in zip(_units_given(staged).items(), lists, strict=True):
         role = staged.at[index, "role"]
         row, column = check.file_row(index), check.label(index, "units")
-        for unit in (u for u in ids if u not in known):
-            check.add(row, column, str(text), f"no such unit: {unit}")
         if role in ROLES_WITH_UNITS and not ids:
-            reason = f"the role {role} needs at least one unit (unit ids separated by ';')"
-            check.add(row, column, "", reason)
+            check.add(row, column, "", Reason("role_needs_units", role=role))
         if role in ROLES and role not in ROLES_WITH_UNITS and ids:
-            reason = f"the role {role} sees every unit: leave units empty"
-            check.add(row, column, str(text), reason)
+            check.add(row, column, text, Reason("role_sees_all", role=role))
         stored.append(UNIT_SEPARATOR.join(ids) or None)
     staged["units"] = stored
     if not staged["role"].eq("admin").any():
-        reason = "the file replaces the role table and names no admin: nobody could load files"
-        check.add(0, "role", "", reason)
+        check.add(0, "role", "", Reason("no_admin"))
+    return staged
+
+
+def _rules_actions(con, check, staged, frame):
+    """An action responds to a round's results for an indicator (and maybe one of its items);
+    what it names must exist. A file without the `published` column keeps what the steering
+    group published (a plain re-import must not withdraw it from the staff's summary)."""
+    _must_exist(check, staged, "unit_id", _existing(con, "SELECT unit_id FROM units"), "unit")
+    rounds = _existing(con, "SELECT round_id FROM survey_rounds")
+    _must_exist(check, staged, "round_id", rounds, "survey round")
+    indicators = _existing(con, "SELECT DISTINCT indicator FROM survey_items")
+    unknown = staged["indicator"].notna() & ~staged["indicator"].isin(indicators)
+    check.flag(unknown, "indicator", Reason("no_such.indicator"))
+    items = dict(store.read(con, "SELECT item_id, indicator FROM survey_items").itertuples(False))
+    _must_exist(check, staged, "item_id", set(items), "survey item")
+    if "item_id" in staged.columns:
+        of = staged["item_id"].map(items)
+        other = of.notna() & staged["indicator"].notna() & (of != staged["indicator"])
+        check.flag(other, "item_id", Reason("item_of_other_indicator"))
+    practices = _existing(con, "SELECT practice_id FROM practices")
+    _must_exist(check, staged, "practice_id", practices, "practice")
+    _must_exist(
+        check, staged, "project_id", _existing(con, "SELECT project_id FROM projects"), "project"
+    )
+    _after(check, staged, "due_on", "created_on", Reason("due_before_created"))
+    if "published" not in frame.columns:
+        kept = store.read(con, "SELECT action_id, published FROM actions WHERE published")
+        staged["published"] = staged["action_id"].isin(set(kept["action_id"]))
+    return staged
+
+
+def _rules_campaigns(con, check, staged, frame):
+    """A campaign closes on or after it opens; its units (ids separated by ';', empty for the
+    whole organisation) and its indicator, where given, must exist."""
+    _after(check, staged, "closes_on", "opens_on", Reason("campaign_closes_before_opens"))
+    staged["units"] = [UNIT_SEPARATOR.join(ids) or None for ids in _unit_lists(con, check, staged)]
+    if "indicator" in staged.columns:  # the programme's three, or one of the survey items'
+        indicators = _existing(con, "SELECT DISTINCT indicator FROM survey_items")
+        indicators |= set(PROGRAMME_INDICATORS)
+        unknown = staged["indicator"].notna() & ~staged["indicator"].isin(indicators)
+        check.flag(unknown, "indicator", Reason("no_such.indicator"))
     return staged
 
 
@@ -542,4 +605,6 @@ RULES = {
     "practices": _rules_practices,
     "roles": _rules_roles,
     "meetings": lambda con, check, staged, frame: staged,  # the columns' own checks suffice
+    "actions": _rules_actions,
+    "campaigns": _rules_campaigns,
 }

@@ -5,20 +5,24 @@ rerun) finds the idea the token already created instead of making a second one.
 Signed in, a named idea is recorded as the signed-in person (no name is typed), and their
 sends count towards the daily limit; in the demo the name is typed. A send that fails keeps
 the text in the form and says the idea was not saved.
+
+"Etsi samankaltaisia" shows up to five ideas like the one being written (metrics.similar_ideas),
+each to support instead; the idea can be sent anyway. An idea may answer a campaign open today.
 """
 
 import logging
 import uuid
+from datetime import date
 
 import streamlit as st
 
-from metrics import idea_actions, ideas, units
+from metrics import campaigns, idea_actions, idea_talk, ideas, similar_ideas, units
 from metrics.contract import TITLE_MAX
-from ui import access, i18n, nav, style
+from ui import access, nav, style
+from ui import idea_talk_view as talk
 from ui import ideas_view as view
 from ui.data import cached, connection
 from ui.i18n import t
-from ui.text import plain
 
 nav.require_router()
 user = access.require("idea_form")
@@ -75,6 +79,18 @@ else:
             key="idea_unit",
         )
         below["unit"] = st.empty()
+        # the campaigns open today for the sender's unit (any unit's where none is chosen yet)
+        offered = cached(campaigns.open_for_any, unit=home, on=date.today())
+        asked = dict(zip(offered["campaign_id"], offered["title"], strict=True))
+        wanted = st.query_params.get("campaign")
+        campaign_id = st.selectbox(
+            t("form.field.campaign"),
+            [None, *asked],
+            index=1 + list(asked).index(wanted) if wanted in asked else 0,
+            format_func=lambda c: t("form.no_campaign") if c is None else asked[c],
+            key="idea_campaign",
+        )
+        below["campaign"] = st.empty()
         anonymous = st.radio(
             t("form.field.anonymous"),
             [True, False],
@@ -90,6 +106,8 @@ else:
             st.caption(t("form.signed_in_identity"))
         send = st.form_submit_button(t("form.send"), type="primary", key="idea_send")
         below["sender"] = st.empty()  # the daily limit: beside the button
+        if st.form_submit_button(t("form.similar_button"), key="idea_similar"):
+            st.session_state["similar_for"] = (title, unit_id)
     if send:
         try:
             done = idea_actions.submit_idea(
@@ -102,6 +120,7 @@ else:
                 anonymous=anonymous,
                 identity=identity,
                 sender=sender,
+                campaign_id=campaign_id,
             )
         except idea_actions.IdeaInvalid as invalid:
             wrong: dict[str, list[str]] = {}  # field → what is wrong with it, top field first
@@ -116,22 +135,27 @@ else:
             st.error(t("form.not_saved"))  # the widgets keep what was typed
         else:
             st.session_state["idea_form_sent"] = done.idea_id
+            st.session_state.pop("similar_for", None)
             st.rerun()
+    if st.session_state.get("similar_for"):
+        typed, chosen = st.session_state["similar_for"]
+        st.header(t("form.similar_heading"))
+
+        def support(idea_id: str) -> None:
+            try:
+                idea_talk.support(connection(), idea_id=idea_id, person=talk.person(user))
+            except idea_talk.TalkRefused as refused:
+                st.error(talk.refusal_text(refused))
+            else:
+                st.success(t("form.supported_this", number=idea_id))
+
+        found = cached(similar_ideas.similar_ideas, text=typed, unit=chosen)
+        view.similar_list(found, support)
 
 st.header(t("form.lookup_heading"))
 number = st.text_input(t("form.lookup_number"), value=sent or "", placeholder="I-2026-00001")
 if number.strip():
-    found = cached(ideas.idea, idea_id=number.strip())
-    if found.empty:
-        st.warning(t("form.lookup_missing", number=plain(number.strip())))
-    else:
-        idea = found.iloc[0]
-        st.text(f"{idea['idea_id']} · {idea['title']}")
-        sent_on = i18n.day(idea["submitted_on"].date())
-        st.caption(t("form.lookup_status", status=view.status_label(idea["status"]), day=sent_on))
-        history = cached(ideas.idea_events, idea_id=idea["idea_id"])
-        if not history.empty:
-            table = view.history_table(history, public=True)
-            st.dataframe(table, hide_index=True, width="stretch")
-        if idea["status"] == "merged":
-            st.caption(t("form.lookup_merged", target=plain(idea["merged_into"])))
+    view.lookup(number.strip(), lambda idea_id: talk.panel(idea_id, user, write=False))
+if sender:  # signed in: the ideas they sent or commented on with their name
+    st.header(t("talk.followed_heading"))
+    view.followed(cached(idea_talk.followed_ideas, person=sender))

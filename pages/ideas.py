@@ -1,13 +1,15 @@
 """The idea pipeline for the steering group and unit heads: are ideas decided on in time,
-where do they wait, which units take part, and what have the implemented ones brought."""
+where do they wait, which units take part, and what have the implemented ones brought. For
+everyone the idea board: the ideas, each to support and comment on, and "you said, we did"."""
 
 from datetime import date
 
 import streamlit as st
 
-from metrics import ideas, settings
+from metrics import idea_list, ideas, settings
 from metrics.contract import IDEA_STATUSES
 from ui import access, chrome, filters, i18n, nav, tables
+from ui import idea_talk_view as talk
 from ui import ideas_view as view
 from ui.data import cached, require_data
 from ui.i18n import t
@@ -135,3 +137,19 @@ if section == "list":
     )
     st.caption(view.list_caption(found))
     tables.show(view.idea_table(found))
+    titles = dict(zip(found["idea_id"], found["title"], strict=True))
+    opened = st.selectbox(
+        t("ideas.open_idea"),
+        [None, *titles],
+        format_func=lambda i: t("ideas.open_none") if i is None else f"{i} · {titles[i][:80]}",
+    )
+    if opened:
+        talk.panel(opened, user)
+
+if section == "done":
+    st.caption(t("ideas.done_intro"))
+    done = cached(idea_list.implemented_recently, on=today, unit=unit)
+    if done.empty:
+        st.info(t("ideas.done_none"))
+    else:
+        tables.show(view.done_table(done))

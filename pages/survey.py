@@ -2,12 +2,14 @@
 the whole organisation, and the questions behind an indicator. metrics.survey hides every
 figure the anonymity rules forbid; this page writes what it is given."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from metrics import anonymity, survey, units
 from metrics.anonymity import ORGANISATION
-from ui import access, filters, i18n, nav
+from ui import access, actions_view, filters, i18n, nav
 from ui import survey_view as view
 from ui.data import cached
 from ui.i18n import t
@@ -108,6 +110,9 @@ with st.expander(t("survey.change_table")):
             t("survey.col.verdict"): lambda r: view.verdict(r, short=True),
         },
     )
+
+# acting on the results: focus areas, plan coverage (steering) and whether acting worked
+actions_view.survey_sections(user, chosen_unit, first, last, round_names, date.today())
 
 st.header(t("survey.heatmap", round=plain(round_names[last])))
 st.caption(t("survey.heatmap_note"))

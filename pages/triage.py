@@ -1,5 +1,6 @@
 """Ideas triage for change agents: which ideas in my units are new or stuck; move them along
-the allowed path, park or reject them, merge duplicates. Every change goes to the event log."""
+the allowed path, park or reject them, merge duplicates, name who is responsible for an accepted
+idea, hide a comment that breaks the rules. Every change goes to a log."""
 
 from datetime import date
 
@@ -7,6 +8,7 @@ import streamlit as st
 
 from metrics import idea_actions, ideas
 from ui import access, chrome, filters, i18n, nav
+from ui import idea_talk_view as talk
 from ui import ideas_view as view
 from ui.data import cached, connection, require_data
 from ui.i18n import t
@@ -76,6 +78,8 @@ st.caption(
 )
 history = cached(ideas.idea_events, idea_id=idea["idea_id"])
 st.dataframe(view.history_table(history, public=False), hide_index=True, width="stretch")
+talk.panel(idea["idea_id"], user, moderate=True)
+view.responsible_form(idea, user)
 
 if not allowed:  # a final status: nothing to change
     st.stop()

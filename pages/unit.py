@@ -9,7 +9,7 @@ import streamlit as st
 
 from metrics import activities, ideas, incentives, pilots, settings, units
 from metrics.contract import DECIDED_STATUSES
-from ui import access, filters, i18n, ideas_view, nav
+from ui import access, actions_view, filters, i18n, ideas_view, nav
 from ui import standings_view as standings
 from ui import unit_view as view
 from ui.data import cached, require_data
@@ -48,7 +48,7 @@ st.caption(
     )
 )
 
-SECTIONS = ("ideas", "standings", "survey", "pilots", "activities", "units")
+SECTIONS = ("ideas", "standings", "survey", "pilots", "activities", "units", "actions")
 tabs = st.tabs([t(f"unitpage.tab.{k}") for k in SECTIONS])
 
 with tabs[0]:
@@ -131,3 +131,6 @@ with tabs[5]:
     else:
         coverage = cached(activities.activity_coverage, unit=unit, today=period.end)
         view.show(view.subunits_table(below, coverage))
+
+with tabs[6]:
+    actions_view.unit_tab(user, unit, today)

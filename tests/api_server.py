@@ -82,10 +82,15 @@ def call_json(server: ApiServer, method: str, path: str, **options) -> tuple[int
 
 @contextmanager
 def uvicorn_server(
-    *, db_path: Path, env: dict[str, str] | None = None, timeout_s: float = 90.0
+    *,
+    db_path: Path,
+    env: dict[str, str] | None = None,
+    timeout_s: float = 90.0,
+    base: str = "",
 ) -> Iterator[ApiServer]:
     """`uvicorn server:app` as README's systemd unit runs it, POHINA_DB=db_path, without a login
-    (POHINA_AUTH=none: the API asks for its tokens whatever the pages' login mode)."""
+    (POHINA_AUTH=none: the API asks for its tokens whatever the pages' login mode). `base` is
+    the path it serves under (STREAMLIT_SERVER_BASE_URL_PATH in `env`)."""
     port = free_port()
     server_env = {
         **os.environ,
@@ -114,7 +119,7 @@ def uvicorn_server(
             )
         server = ApiServer(f"http://127.0.0.1:{port}", process, log_path)
         try:
-            wait_healthy(server, "/api/v1/health", timeout_s)
+            wait_healthy(server, f"{base}/api/v1/health", timeout_s)
             yield server
         except BaseException as error:
             stop(process)

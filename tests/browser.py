@@ -160,7 +160,11 @@ def streamlit_server(
 
 @contextmanager
 def chromium_page(
-    *, artifacts: Path | None = None, locale: str = "fi-FI", timeout_ms: int = 30_000
+    *,
+    artifacts: Path | None = None,
+    locale: str = "fi-FI",
+    timeout_ms: int = 30_000,
+    viewport: tuple[int, int] = (1400, 1000),
 ) -> Iterator:
     """A Playwright page in headless Debian chromium; screenshot into `artifacts` on failure."""
     from playwright.sync_api import sync_playwright
@@ -171,7 +175,10 @@ def chromium_page(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000})
+            width, height = viewport
+            context = browser.new_context(
+                locale=locale, viewport={"width": width, "height": height}
+            )
             page = context.new_page()
             page.set_default_timeout(timeout_ms)
             try:

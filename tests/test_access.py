@@ -44,9 +44,9 @@ def db(fixture_db_path, tmp_path):
         ("steering", ["overview", "unit", "survey", "benchmark", "triage", "practices"], ["data"]),
         ("unit_head", ["overview", "unit", "ideas", "standings", "survey", "pilots", "idea_form"],
          ["data", "triage", "benchmark", "activities", "practices"]),
-        ("change_agent", ["triage", "ideas", "idea_form", "standings"],
-         ["overview", "unit", "survey", "pilots", "data"]),
-        ("staff", ["idea_form", "ideas", "standings"],
+        ("change_agent", ["triage", "ideas", "idea_form", "standings", "unit", "survey_summary"],
+         ["overview", "survey", "pilots", "data"]),
+        ("staff", ["idea_form", "ideas", "standings", "campaigns"],
          ["overview", "unit", "survey", "pilots", "triage", "data", "benchmark"]),
         ("admin", list(access.PAGES), []),
         (None, [], list(access.PAGES)),
@@ -69,7 +69,7 @@ def test_each_role_lands_on_its_first_page(role, landing):
 
 
 def test_staff_see_only_the_idea_board_sections():
-    assert access.idea_sections("staff") == ("pipeline", "list")
+    assert access.idea_sections("staff") == ("pipeline", "list", "done")
     assert access.idea_sections("unit_head") == access.IDEA_SECTIONS
 
 

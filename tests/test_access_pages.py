@@ -94,10 +94,11 @@ def by_label(widgets, label: str):
     ("email", "pages", "first"),
     [
         (STEERING, set(access.PAGES) - {"data"}, "overview"),
-        (HEAD_S1, {"overview", "unit", "ideas", "standings", "survey", "pilots", "idea_form"},
-         "overview"),
-        (AGENT_U4, {"triage", "ideas", "idea_form", "standings"}, "triage"),
-        (STAFF, {"idea_form", "ideas", "standings"}, "idea_form"),
+        (HEAD_S1, {"overview", "unit", "ideas", "standings", "survey", "pilots", "idea_form",
+                   "survey_summary", "campaigns"}, "overview"),
+        (AGENT_U4, {"triage", "ideas", "idea_form", "standings", "unit", "survey_summary",
+                    "campaigns"}, "triage"),
+        (STAFF, {"idea_form", "ideas", "standings", "survey_summary", "campaigns"}, "idea_form"),
         (ADMIN, set(access.PAGES), "overview"),
     ],
 )  # fmt: skip
@@ -117,7 +118,6 @@ def test_each_role_is_given_exactly_its_pages(city, monkeypatch, email, pages, f
         (STAFF, "survey", "idea_form"),
         (STAFF, "overview", "idea_form"),
         (STAFF, "unit", "idea_form"),
-        (AGENT_U4, "unit", "triage"),
         (AGENT_U4, "survey", "triage"),
         (HEAD_S1, "data", "overview"),
         (HEAD_S1, "triage", "overview"),
@@ -154,7 +154,7 @@ def test_a_page_parameter_in_the_address_opens_nothing(city, monkeypatch):
 
 def test_staff_see_the_idea_board_only(city, monkeypatch):
     app = open_as(city, monkeypatch, STAFF, "ideas", section="decisions")
-    assert app.radio[0].options == ["Eteneminen", "Ideat"]
+    assert app.radio[0].options == ["Eteneminen", "Ideat", "Sanoitte, teimme"]
     assert app.radio[0].value == "pipeline"  # ?section=decisions is not theirs: the first one
 
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from metrics import activities, periods, store
 from metrics.imports import ImportRejected, import_file
-from tests.fixtures import TODAY
+from tests.fixtures import TODAY, load
 from tests.pilot_city import build_pilot_city, data_snapshot, pilot_city_file, pilot_city_path
 from tests.test_imports import write
 
@@ -222,3 +224,11 @@ def test_bad_activities_are_each_reported_and_nothing_is_written(loaded, tmp_pat
     report = refused.value.report()
     assert "row 2, column kind, value 'workshop': must be one of supervisor_workshop" in report
     assert data_snapshot(loaded) == before  # B8, the good row, was not written either
+
+
+def test_a_city_without_supervisor_counts_has_no_reach_rather_than_an_error(empty_db, tmp_path):
+    units = "unit_id,name,headcount,parent_id\nS,Sektori,0,\nA,Yksikkö A,12,S\n"
+    load(empty_db, "units", write(tmp_path, "units.csv", units))
+    totals = activities.activity_totals(empty_db, today=TODAY)
+    assert totals["supervisor_workshops"] == 0
+    assert pd.isna(totals["supervisors"]) and math.isnan(totals["supervisors_reached_pct"])

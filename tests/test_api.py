@@ -324,3 +324,16 @@ def test_only_one_of_url_and_token_is_wrong_usage(served, tmp_path):
 def test_an_unknown_api_address_is_a_json_404_not_the_apps_page(served, method):
     status, body = call_json(served.server, method, "/api/v1/nothing/here")
     assert (status, body["error"]) == (404, "no such API address: /api/v1/nothing/here")
+
+
+def test_the_server_takes_streamlits_options_from_streamlit_variables(tmp_path):
+    """uvicorn has no command line for Streamlit to read its STREAMLIT_* variables from (the
+    README's systemd unit sets one): server.py applies them itself."""
+    db = tmp_path / "pohina.duckdb"
+    store.connect(db)
+    store.close(db)
+    env = {"STREAMLIT_SERVER_BASE_URL_PATH": "pohina"}
+    with uvicorn_server(db_path=db, env=env, base="/pohina") as server:
+        assert call_json(server, "GET", "/pohina/api/v1/health")[0] == 200
+        assert call(server, "GET", "/pohina/")[0] == 200
+        assert call(server, "GET", "/api/v1/health")[0] == 404

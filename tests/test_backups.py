@@ -12,7 +12,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from metrics import backups, idea_actions, store
+from metrics import backups, idea_actions, store, tokens
 from metrics.imports import import_file
 from tests.snapshots import data_tables, snapshot
 from ui import i18n
@@ -252,6 +252,29 @@ def test_a_restored_city_keeps_every_row_and_its_sequences_continue(db, tmp_path
     ).fetchone()
     assert event_id > counters["idea_event_seq"]
     add_a_unit(con, tmp_path)  # the import log takes a fresh import_id
+
+
+def test_a_restore_keeps_the_servers_api_tokens_not_the_backups(db, tmp_path):
+    con = store.connect(db)
+    revoked = tokens.create(con, "vanha", "import")
+    taken = store.backup(con, tmp_path / "taken")
+    tokens.revoke(con, "vanha")
+    made_since = tokens.create(con, "uusi", "read")
+    store.restore(taken, db)
+    con = store.connect(db)
+    assert tokens.verify(con, revoked) is None  # revoked after the backup: stays revoked
+    assert tokens.verify(con, made_since).name == "uusi"
+
+
+def test_a_backup_restored_on_a_new_server_brings_no_api_tokens(db, tmp_path):
+    con = store.connect(db)
+    secret = tokens.create(con, "vanha", "import")
+    taken = store.backup(con, tmp_path / "taken")
+    elsewhere = tmp_path / "new-server" / "pohina.duckdb"
+    elsewhere.parent.mkdir()
+    store.restore(taken, elsewhere)
+    assert tokens.verify(store.connect(elsewhere), secret) is None
+    store.close(elsewhere)
 
 
 def test_a_backup_of_an_older_schema_is_upgraded_by_the_migrations(db, tmp_path):

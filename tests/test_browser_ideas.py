@@ -18,6 +18,7 @@ from ui.i18n import t
 pytestmark = pytest.mark.browser
 
 TITLE = "Selaimella lähetetty idea: yhteinen kalenteri"
+SENT_ON = re.compile(r"\d+\.\d+\.\d{4}")
 
 
 def fi(key: str) -> str:
@@ -60,7 +61,8 @@ def test_an_idea_sent_through_the_form_is_found_in_the_list(tmp_path):
         # The data grid draws on a canvas; its accessible table holds the cells' text.
         first_row = page.get_by_test_id("stDataFrame").locator('tr[aria-rowindex="2"]')
         expect(first_row.locator("td")).to_have_text(
-            [number, TITLE, "Tiimi A2", fi("idea.status.new"), re.compile(r"\d+\.\d+\.\d{4}"), "0"]
+            # number, title, unit, status, sent, age in days, supporters
+            [number, TITLE, "Tiimi A2", fi("idea.status.new"), SENT_ON, "0", "0"],
         )
         expect(page.get_by_text(t("ideas.list_count", "fi", matching="1"))).to_be_visible()
         assert page.get_by_test_id("stException").count() == 0

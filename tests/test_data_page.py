@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import ast
+import pickle
 import shutil
+import string
 from pathlib import Path
 
 import pytest
 
 from metrics import store
+from metrics.import_reasons import REASONS, Reason
 from metrics.imports import import_file
 from tests.apptest import open_page
 from tests.snapshots import snapshot
+from ui import i18n
 
+ROOT = Path(__file__).resolve().parent.parent
 GOOD_UNITS = b"unit_id,name,headcount,parent_id\nU5,Uusi yksikk\xc3\xb6,100,S2\n"
 BAD_UNITS = b"unit_id,name,headcount\nU6,Huono,-3\nU7,,x\n"
 
@@ -67,6 +73,11 @@ def test_a_bad_file_lists_every_problem_and_saves_nothing(db, monkeypatch):
         [3, "headcount", "x"],
         [3, "name", ""],
     ]
+    assert problems["Syy"].tolist() == [  # the reasons in Finnish, as the rest of the page
+        "pienempi kuin 0",
+        "ei ole kokonaisluku",
+        "arvo puuttuu, ja se on pakollinen",
+    ]
     assert not [b for b in app.button if b.label == "Tallenna tiedosto"]
     assert snapshot(con) == before
     log = app.dataframe[1].value
@@ -116,3 +127,43 @@ def test_the_data_page_speaks_swedish_and_english(db, monkeypatch):
         == "Dataimport och säkerhetskopior"
     )
     assert open_page(db, monkeypatch, "data", lang="en").title[0].value == "Data import and backups"
+
+
+def test_every_refusal_reason_has_a_text_in_three_languages_with_its_placeholders():
+    texts = i18n.catalog()
+    for code, english in REASONS.items():
+        versions = texts[f"data.reason.{code}"]
+        assert set(versions) == {"fi", "sv", "en"}, code
+        assert versions["en"] == english, code  # the page says what the command line says
+        wanted = placeholders(english)
+        assert all(placeholders(text) == wanted for text in versions.values()), code
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_a_refusal_reason_survives_a_cache_and_keeps_its_code():
+    reason = Reason("too_long", limit=200)
+    again = pickle.loads(pickle.dumps(reason))
+    assert (again, again.code, again.values) == (
+        "longer than 200 characters",
+        "too_long",
+        {"limit": 200},
+    )
+
+
+def test_every_reason_the_importer_gives_has_a_code():
+    """Every Reason("code") and _must_exist(…, "what") in the importer names a known code, so
+    no refusal meets a KeyError instead of its reason."""
+    codes = set()
+    for path in [*(ROOT / "metrics").glob("*.py"), ROOT / "api.py"]:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            last = node.args[-1] if node.args else None
+            if node.func.id == "Reason" and isinstance(node.args[0], ast.Constant):
+                codes.add(node.args[0].value)
+            elif node.func.id == "_must_exist" and isinstance(last, ast.Constant):
+                codes.add("no_such." + last.value.replace(" ", "_"))
+    assert len(codes) > 50 and codes <= set(REASONS), codes - set(REASONS)

@@ -69,10 +69,11 @@ def test_a_different_seed_gives_different_ideas(imatra, tmp_path):
 
 def test_files_come_in_import_order_with_one_responses_file_per_round(imatra):
     kinds = [f.kind for f in imatra]
-    assert kinds[:10] == [
+    assert kinds[:11] == [
         "organisations",
         "units",
         "teams",
+        "campaigns",  # the ideas name the campaign they answer
         "ideas",
         "projects",
         "milestones",
@@ -139,7 +140,8 @@ def test_city_survey_is_the_budget_scale(city):
 
 @pytest.mark.parametrize("scale", ["imatra", pytest.param("city", marks=pytest.mark.slow)])
 def test_only_plans_are_dated_after_as_of(scale, request):
-    plans = {("projects", "started_on"), ("projects", "due_on"), ("milestones", "due_on")}
+    plans = {("projects", "started_on"), ("projects", "due_on"), ("milestones", "due_on"),
+             ("actions", "due_on"), ("campaigns", "closes_on")}  # fmt: skip
     for f in request.getfixturevalue(scale):
         if f.kind == "survey_responses":
             continue

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from docs import generate
+from docs.screenshots import PROJECTOR, WIDE, shot_name
 from metrics import cli
+from metrics.access import PAGES
 from metrics.contract import KINDS
 from metrics.registry import REPORTS
 
@@ -40,6 +42,14 @@ def test_command_line_commands_in_the_readme_exist():
 def test_readme_screenshot_exists():
     for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README):
         assert (ROOT / image).exists(), image
+
+
+def test_the_readme_shows_every_page_at_1440x900_and_the_overview_on_a_projector():
+    """`make screenshots` takes them (docs/screenshots.py); a new page needs its picture."""
+    wanted = [shot_name(page, WIDE) for page in PAGES] + [shot_name("overview", PROJECTOR)]
+    for name in wanted:
+        assert (ROOT / "docs" / "screenshots" / name).exists(), f"{name}: run `make screenshots`"
+        assert f"](docs/screenshots/{name})" in README, name
 
 
 @pytest.mark.parametrize("file_name", sorted(generate.GENERATED))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 
 from metrics import exports
@@ -51,6 +54,14 @@ def test_a_downloaded_workbook_loads_back_unchanged(city, tmp_path):
     before = snapshot(city, logs=False)
     assert import_file(city, "units", path, today=TODAY).updated == 6
     assert snapshot(city, logs=False) == before
+
+
+def test_a_workbook_download_leaves_out_control_characters_a_workbook_cannot_hold(city):
+    city.execute("UPDATE units SET name = 'Talo\x00 A\x07' WHERE unit_id = 'U1'")
+    data = exports.to_xlsx_bytes(exports.current_data(city, kind="units"), "units")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "Talo A" in names
 
 
 def test_a_suppressed_result_is_downloaded_as_a_suppression_mark(city, tmp_path):

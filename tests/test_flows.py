@@ -85,8 +85,10 @@ def test_triage_offers_only_the_allowed_next_statuses(db, monkeypatch, number, o
 
 def test_triage_offers_no_change_of_a_final_status(db, monkeypatch):
     app = open_in_triage(open_page(db, monkeypatch, "triage"), "M1")  # implemented
-    assert app.caption[-1].value.endswith("Sallitut muutokset: ei yhtään, tila on lopullinen.")
-    assert not [s for s in app.selectbox if s.label == "Uusi tila"] and not app.button
+    final = "Sallitut muutokset: ei yhtään, tila on lopullinen."
+    assert any(c.value.endswith(final) for c in app.caption)
+    assert not [s for s in app.selectbox if s.label == "Uusi tila"]
+    assert not [b for b in app.button if b.label == "Tallenna muutos"]  # comments stay open
 
 
 def test_triage_clears_the_note_after_a_save(db, monkeypatch):
@@ -194,7 +196,7 @@ def logged_in(monkeypatch, streamlit_secrets, role_city_path):
 def test_the_unit_page_without_a_unit_opens_a_unit_heads_own_unit(logged_in):
     app = logged_in(HEAD_S1, "unit")
     assert app.header[0].value == "Sektori A" and app.query_params["unit"] == "S1"
-    assert not app.info
+    assert not [i for i in app.info if i.value == "Valitse yksikkö, jonka sivun haluat nähdä."]
 
 
 def test_the_unit_page_without_a_unit_asks_steering_which(logged_in):

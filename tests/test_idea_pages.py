@@ -139,11 +139,11 @@ def test_pipeline_page_in_english(db, monkeypatch):
     assert app.title[0].value == "Development ideas"
     assert metrics(app)["Ideas sent"] == "6"
     assert app.radio(key="ideas_section").options == [
-        "Pipeline", "Decisions and backlog", "Results", "Units", "The ideas",
+        "Pipeline", "Decisions and backlog", "Results", "Units", "The ideas", "You said, we did",
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["pipeline", "decisions", "results", "units", "list"])
+@pytest.mark.parametrize("name", ["pipeline", "decisions", "results", "units", "list", "done"])
 def test_every_section_opens_on_the_fixture_city(city_path, monkeypatch, name):
     app = open_page(city_path, monkeypatch, "pages/ideas.py", period="2026-Q3")
     section(app, name)

@@ -193,14 +193,14 @@ XLSX_ATTACKS = [
         # 89 KB, no declared size: openpyxl parses the whole sheet to find it, keeping every
         # row (1 GB for these ten million)
         lambda: workbook(UNITS_HEADER + "<row/>" * 10_000_000),
-        "the workbook's sheet xl/worksheets/sheet1.xml has at least 1,000,001 rows; Pöhinä "
+        "the sheet xl/worksheets/sheet1.xml has at least 1,000,001 rows; Pöhinä "
         "reads at most 1,000,000 (imports.max_rows in data/settings.toml)",
         id="ten-million-empty-rows",
     ),
     pytest.param(
         # 21 KB: openpyxl holds a row's every cell at once (640 MB for these five million)
         lambda: workbook(UNITS_HEADER + '<row r="2">' + "<c/>" * 5_000_000 + "</row>"),
-        "the workbook's sheet xl/worksheets/sheet1.xml has a row of at least <n> cells; "
+        "the sheet xl/worksheets/sheet1.xml has at least <n> columns; "
         "Pöhinä reads at most 1,000 (imports.max_columns in data/settings.toml)",
         id="five-million-cells-in-a-row",
     ),

@@ -15,10 +15,12 @@ Streamlit chart theme's grey (#808495, 3.7:1).
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import plotly.io as pio
 from babel.dates import format_date
 
 from ui import i18n
@@ -47,26 +49,54 @@ STATUS_TEXT = "#000000"
 HATCH = {"fgcolor": STATUS_TEXT, "solidity": 0.3}  # the hatching of a highlighted bar
 
 
+# Plotly's simple_white look, with the defaults of only the kinds of trace drawn here (bar,
+# scatter, heatmap; box has none). A figure copies and checks its whole template whenever one is
+# set, and simple_white carries defaults for two dozen kinds: that made a third of the time
+# of building a chart, on every rerun. The charts look the same; each figure's spec sent to the
+# browser is smaller too. Registered under its own name; plotly's default stays as it was.
+TEMPLATE = "pohina"
+_TRACE_KINDS = ("bar", "scatter", "heatmap")
+
+
+def _template() -> go.layout.Template:
+    white = pio.templates["simple_white"]
+    return go.layout.Template(
+        layout=white.layout, data={kind: white.data[kind] for kind in _TRACE_KINDS}
+    )
+
+
+pio.templates[TEMPLATE] = _template()
+
+
 def _lang(lang: str | None) -> str:
     return lang or i18n.current_language()
 
 
+@cache
+def _look(lang: str) -> dict:
+    """The common look as one layout update, built once per language: dark text everywhere
+    (axes, legend, title), the language's separators, the palette."""
+    axis = {"tickfont": {"color": TEXT}, "title": {"font": {"color": TEXT}}, "linecolor": AXIS,
+            "tickcolor": AXIS}  # fmt: skip
+    return {
+        "template": TEMPLATE,
+        "font": FONT,
+        "title": {"font": {"color": TEXT}},
+        "separators": SEPARATORS[lang],
+        "margin": {"l": 10, "r": 10, "b": 10},
+        "legend": {"title": {"text": ""}, "font": {"color": TEXT}},
+        "colorway": PALETTE,
+        "xaxis": axis,
+        "yaxis": axis,
+    }
+
+
 def _finish(figure: go.Figure, title: str | None = None, lang: str | None = None) -> go.Figure:
-    """The common look: dark text everywhere (axes, legend, title), the language's separators."""
-    figure.update_layout(
-        template="simple_white",
-        font=FONT,
-        title=title,
-        title_font_color=TEXT,
-        separators=SEPARATORS[_lang(lang)],
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-        legend_title_text="",
-        legend_font_color=TEXT,
-        colorway=PALETTE,
-    )
-    for axes in (figure.update_xaxes, figure.update_yaxes):
-        axes(tickfont_color=TEXT, title_font_color=TEXT, linecolor=AXIS, tickcolor=AXIS)
-    figure.update_annotations(font_color=TEXT)
+    """The common look (`_look`) on a figure of one x and one y axis, as every helper here draws,
+    with its title."""
+    figure.update_layout(_look(_lang(lang)), title_text=title, margin_t=40 if title else 10)
+    if figure.layout.annotations:
+        figure.update_annotations(font_color=TEXT)
     return figure
 
 
@@ -138,6 +168,7 @@ def bar(
         text=shown,
         color_discrete_sequence=PALETTE,
         hover_data={shown: False} if color else None,
+        template=TEMPLATE,
     )
     # stacked, only the top part's label sits outside; the others are written inside
     figure.update_traces(
@@ -181,6 +212,7 @@ def line(
         labels=labels,
         color_discrete_sequence=PALETTE,
         category_orders={x: [names[v] for v in order]} if dated else None,
+        template=TEMPLATE,
     )
     _finish(figure, title, lang)
     if dated:
@@ -335,7 +367,7 @@ def target_bars(
     frame's order, each value written beside its bar, and a dashed line at the target."""
     figure = px.bar(
         frame, x=x, y=y, orientation="h", text=text, labels=labels,
-        color_discrete_sequence=PALETTE,
+        color_discrete_sequence=PALETTE, template=TEMPLATE,
     )  # fmt: skip
     figure.update_traces(
         textposition="outside", cliponaxis=False, marker_line={"color": AXIS, "width": 1}

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import backups, imports, presets, tokens
+from metrics.import_reasons import Reason
 from metrics.validation import MAX_ERRORS_SHOWN, ImportRejected
 from ui import i18n
 from ui.data import connection
@@ -80,9 +81,27 @@ def problems_table(refused: ImportRejected) -> pd.DataFrame:
             t("data.problem.row"): [e.row or "" for e in shown],
             t("data.problem.column"): [e.column for e in shown],
             t("data.problem.value"): [e.value[:200] for e in shown],
-            t("data.problem.reason"): [e.reason for e in shown],
+            t("data.problem.reason"): [said(e.reason) for e in shown],
         }
     )
+
+
+def said(reason: str) -> str:
+    """A refusal's reason or a note in the visitor's language (metrics.import_reasons), its
+    numbers written as the language writes them; a text without a code as it was given."""
+    if not isinstance(reason, Reason):
+        return reason
+    values = {name: _value(value) for name, value in reason.values.items()}
+    return t(f"data.reason.{reason.code}", **values)
+
+
+def _value(value) -> str:
+    if isinstance(value, Reason):
+        return said(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    decimals = 0 if float(value).is_integer() else len(f"{value:g}".partition(".")[2])
+    return i18n.number(value, decimals)
 
 
 def unlisted(refused: ImportRejected) -> int:
@@ -170,7 +189,8 @@ def show_checked(outcome: imports.CheckedFile) -> None:
         st.caption(t("data.parts"))
         st.dataframe(parts_table(outcome), hide_index=True)
     if outcome.warnings:
-        st.dataframe({t("data.warnings"): outcome.warnings}, hide_index=True, width="stretch")
+        notes = [said(w) for w in outcome.warnings]
+        st.dataframe({t("data.warnings"): notes}, hide_index=True, width="stretch")
     st.caption(t("data.preview"))
     st.dataframe(outcome.preview(), hide_index=True, width="stretch")
     if outcome.preset and presets.load(outcome.preset).attribution:

@@ -3,6 +3,7 @@ address (?lang=en&period=2026-Q3&unit=U1), so a link opens the same view."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import streamlit as st
@@ -10,7 +11,7 @@ from babel.dates import format_date
 
 from metrics import ideas, periods, units
 from metrics.periods import Period
-from ui import access, i18n
+from ui import access, i18n, runs
 from ui.data import cached
 from ui.i18n import t
 
@@ -30,6 +31,7 @@ def language() -> str:
         format_func=i18n.LANGUAGES.get,
     )
     st.session_state["lang"] = chosen
+    runs.remember("lang", chosen)  # i18n.current_language asks no session state again this run
     if chosen == i18n.DEFAULT_LANGUAGE:
         st.query_params.pop("lang", None)
     else:
@@ -47,6 +49,7 @@ def _period_choices(kind: str, first: date, today: date) -> list[Period]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)  # the period selectbox writes every choice on every rerun
 def _period_label(period: Period, lang: str) -> str:
     if period.kind == "month":
         return format_date(period.start, format="LLLL yyyy", locale=i18n.LOCALES[lang])

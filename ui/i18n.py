@@ -15,6 +15,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
+
 from metrics import formats
 
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
@@ -38,7 +40,15 @@ def catalog() -> dict[str, dict[str, str]]:
 
 
 def current_language() -> str:
+    """The visitor's language: the one this run chose (ui/filters.language remembers it for the
+    rest of the run, ui/runs.py: a table's every cell asks), else the session's."""
     import streamlit as st
+
+    from ui import runs
+
+    chosen = runs.recall("lang")
+    if chosen is not None:
+        return chosen
 
     return st.session_state.get("lang", DEFAULT_LANGUAGE)
 
@@ -87,6 +97,43 @@ def figure(value, unit: str, lang: str | None = None) -> str:
 def figure_change(change, unit: str, lang: str | None = None) -> str:
     """A change of a value of the unit, signed: shares and percents change in points."""
     return formats.figure_change(change, unit, lang or current_language())
+
+
+# A whole column at once: the language is looked up once (it is in the session state, which
+# costs more than writing the number), and each distinct value is written once
+# (metrics.formats.each). A Series comes back as a Series on the same index.
+
+
+def _column(values, write, lang: str | None, **options):
+    written = formats.each(values, write, lang or current_language(), **options)
+    if isinstance(values, pd.Series):
+        return pd.Series(written, index=values.index, dtype=object, name=values.name)
+    return written
+
+
+def numbers(values, decimals: int = 0, lang: str | None = None, signed: bool = False):
+    """`number` of every value of a column."""
+    return _column(values, formats.number, lang, decimals=decimals, signed=signed)
+
+
+def percents(values, decimals: int = 0, lang: str | None = None, signed: bool = False):
+    """`percent` of every value of a column."""
+    return _column(values, formats.percent, lang, decimals=decimals, signed=signed)
+
+
+def fractions(values, decimals: int = 0, lang: str | None = None, signed: bool = False):
+    """`fraction` of every value of a column."""
+    return _column(values, formats.fraction, lang, decimals=decimals, signed=signed)
+
+
+def days(values, lang: str | None = None):
+    """`day` of every value of a column; a missing one (None, NaT) is '–'."""
+    return _column(values, formats.day, lang)
+
+
+def figures(values, unit: str, lang: str | None = None):
+    """`figure` of every value of a column of a metric catalogue unit."""
+    return _column(values, formats.figure, lang, unit=unit)
 
 
 def has(key: str) -> bool:

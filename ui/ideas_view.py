@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 from babel.dates import format_date
 
-from metrics import catalogue
+from metrics import catalogue, idea_actions, ideas
 from metrics.idea_actions import ChangeRefused, Problem
 from ui import charts, i18n, tables
+from ui.data import cached, connection
 from ui.i18n import t
 from ui.text import plain
 
@@ -54,8 +55,9 @@ def _figure(chart: str, data: pd.DataFrame, **args):
 
 
 def idea_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """metrics.ideas.idea_list as a table to read: number, title, unit, status, sent, age.
-    Titles stay plain text (st.dataframe never interprets them)."""
+    """metrics.ideas.idea_list as a table to read: number, title, unit, status, sent, age,
+    supporters and the person responsible (where one is named). Titles stay plain text
+    (st.dataframe never interprets them)."""
     lang = i18n.current_language()
     return pd.DataFrame(
         {
@@ -65,8 +67,53 @@ def idea_table(frame: pd.DataFrame) -> pd.DataFrame:
             col("status"): each(frame["status"], status_label),
             col("submitted_on"): each(frame["submitted_on"], lambda d: i18n.day(_date(d), lang)),
             col("age_days"): frame["age_days"],
+            col("supporters"): frame["supporters"],
+            col("responsible"): frame["responsible"].fillna(""),
         }
     )
+
+
+def done_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """metrics.idea_list.implemented_recently ("you said, we did"): the idea, its unit, when it
+    was implemented, its estimated yearly benefit, who was responsible, its supporters."""
+    lang = i18n.current_language()
+    return pd.DataFrame(
+        {
+            col("number"): frame["idea_id"],
+            col("title"): frame["title"],
+            col("unit"): frame["unit_name"],
+            col("implemented_on"): each(
+                frame["implemented_on"], lambda d: i18n.day(_date(d), lang)
+            ),
+            col("benefit_hours"): each(frame["benefit_hours_per_year"], i18n.number),
+            col("benefit_eur"): each(frame["benefit_eur_per_year"], i18n.number),
+            col("responsible"): frame["responsible"].fillna(""),
+            col("supporters"): frame["supporters"],
+        }
+    )
+
+
+def similar_list(found: pd.DataFrame, on_support) -> None:
+    """The ideas like the one being written (metrics.similar_ideas), each with its number,
+    status, unit and supporters, and a button to support it: `on_support(idea_id)`."""
+    if found.empty:
+        st.caption(t("form.similar_none"))
+        return
+    st.caption(t("form.similar_intro"))
+    for row in found.itertuples():
+        box = st.container(border=True)
+        box.text(row.title)
+        box.caption(
+            t(
+                "form.similar_item",
+                number=plain(row.idea_id),
+                status=status_label(row.status),
+                unit=plain(row.unit_name),
+                supporters=i18n.number(row.supporters),
+            )
+        )
+        if box.button(t("form.support_this"), key=f"similar_support_{row.idea_id}"):
+            on_support(row.idea_id)
 
 
 def each(values: pd.Series, write) -> pd.Series:
@@ -243,3 +290,69 @@ def catalogue_figures(values: dict[str, object]) -> None:
             help=metric.definition(lang),
             border=True,
         )
+
+
+def lookup(number: str, more) -> None:
+    """An idea looked up by its number (typed loosely): its title, status, history, the person
+    responsible, and then `more(idea_id)` (its comments). Anyone may follow an idea so."""
+    found = cached(ideas.idea, idea_id=number)
+    if found.empty:
+        st.warning(t("form.lookup_missing", number=plain(number)))
+        return
+    idea = found.iloc[0]
+    st.text(f"{idea['idea_id']} · {idea['title']}")
+    sent_on = i18n.day(idea["submitted_on"].date())
+    st.caption(t("form.lookup_status", status=status_label(idea["status"]), day=sent_on))
+    if isinstance(idea["responsible"], str):
+        st.caption(t("form.lookup_responsible", name=plain(idea["responsible"])))
+    history = cached(ideas.idea_events, idea_id=idea["idea_id"])
+    if not history.empty:
+        st.dataframe(history_table(history, public=True), hide_index=True, width="stretch")
+    if idea["status"] == "merged":
+        st.caption(t("form.lookup_merged", target=plain(idea["merged_into"])))
+    more(idea["idea_id"])
+
+
+def followed(frame: pd.DataFrame) -> None:
+    """metrics.idea_talk.followed_ideas: number, title, status, last changed, comments."""
+    st.caption(t("talk.followed_intro"))
+    if frame.empty:
+        st.caption(t("talk.followed_none"))
+        return
+    lang = i18n.current_language()
+    table = {
+        col("number"): frame["idea_id"],
+        col("title"): frame["title"],
+        col("status"): each(frame["status"], status_label),
+        col("day"): each(frame["status_changed_on"], lambda d: i18n.day(_date(d), lang)),
+        col("comments"): frame["comments"],
+    }
+    tables.show(table)
+
+
+def responsible_form(idea, user) -> None:
+    """Triage names the person responsible for an accepted (in trial, implemented) idea."""
+    if idea["status"] not in idea_actions.RESPONSIBLE_STATUSES:
+        return
+    st.subheader(t("triage.responsible_heading"))
+    done = st.session_state.pop("responsible_saved", None)
+    if done:
+        st.success(t("triage.responsible_saved", number=plain(done)))
+    current = idea["responsible"] if isinstance(idea["responsible"], str) else ""
+    with st.form(f"responsible_{idea['idea_id']}_{current}"):
+        named = st.text_input(
+            t("triage.responsible"), value=current, help=t("triage.responsible_help")
+        )
+        save = st.form_submit_button(t("triage.responsible_save"))
+    if not save:
+        return
+    who = user.email or st.session_state.get("triage_who", "demo")
+    try:
+        idea_actions.set_responsible(
+            connection(), idea_id=idea["idea_id"], responsible=named, who=who, units=user.units
+        )
+    except ChangeRefused as refused:
+        st.error(refusal_text(refused))
+    else:
+        st.session_state["responsible_saved"] = idea["idea_id"]
+        st.rerun()

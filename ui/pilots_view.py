@@ -24,10 +24,6 @@ def col(key: str) -> str:
     return t(f"pilots.col.{key}")
 
 
-def day(value) -> str:
-    return i18n.day(None if pd.isna(value) else value)
-
-
 def status_label(status, lang: str | None = None) -> str:
     return t(f"pilots.status.{status}", lang)
 
@@ -37,9 +33,15 @@ def status_colours(lang: str | None = None) -> dict[str, str]:
     return {status_label(s, lang): charts.STATUS_COLOURS[s] for s in PROJECT_STATUSES}
 
 
-def late_note(row) -> str:
+def late_note(row, lang: str | None = None) -> str:
     """'Overdue 27 days', said in words beside the bar and in the tables, never by colour."""
-    return t("pilots.overdue_days", days=int(row.days_overdue)) if row.overdue else ""
+    return t("pilots.overdue_days", lang, days=int(row.days_overdue)) if row.overdue else ""
+
+
+def _labels(prefix: str, values: pd.Series, lang: str) -> pd.Series:
+    """Each value's text `prefix.value`, each distinct value looked up once; '–' for none."""
+    texts = {v: t(f"{prefix}.{v}", lang) for v in values.dropna().unique()}
+    return values.map(texts).fillna(i18n.MISSING)
 
 
 def summary_cards(summary) -> None:
@@ -63,28 +65,28 @@ def show(table, **options) -> None:
 
 def project_table(rows: pd.DataFrame, with_measure: bool = False) -> pd.DataFrame:
     """A row per project: the project first, then (with_measure) its result against the target
-    (so it is in view without scrolling sideways), then its status and dates, then the team."""
+    (so it is in view without scrolling sideways), then its status and dates, then the team.
+    Written column by column in the language, looked up once."""
+    lang = i18n.current_language()
     table = {col("project"): rows["title"]}
     if with_measure:
         table |= {
-            col("reached"): rows["target_reached_pct"].map(i18n.percent),
+            col("reached"): i18n.percents(rows["target_reached_pct"], lang=lang),
             col("measure"): rows["measure"].fillna(i18n.MISSING),
-            col("baseline"): rows["baseline_value"].map(lambda v: i18n.number(v, 1)),
-            col("target"): rows["target_value"].map(lambda v: i18n.number(v, 1)),
-            col("result"): rows["result_value"].map(lambda v: i18n.number(v, 1)),
+            col("baseline"): i18n.numbers(rows["baseline_value"], 1, lang),
+            col("target"): i18n.numbers(rows["target_value"], 1, lang),
+            col("result"): i18n.numbers(rows["result_value"], 1, lang),
         }
     return pd.DataFrame(
         table
         | {
-            col("status"): rows["status"].map(status_label),
-            col("overdue"): [late_note(r) for r in rows.itertuples()],
-            col("phase"): rows["phase"].map(
-                lambda p: t(f"pilots.phase.{p}") if isinstance(p, str) else i18n.MISSING
-            ),
-            col("progress"): rows["progress_pct"].map(i18n.percent),
-            col("started"): rows["started_on"].map(day),
-            col("due"): rows["due_on"].map(day),
-            col("done"): rows["done_on"].map(day),
+            col("status"): _labels("pilots.status", rows["status"], lang),
+            col("overdue"): [late_note(r, lang) for r in rows.itertuples()],
+            col("phase"): _labels("pilots.phase", rows["phase"], lang),
+            col("progress"): i18n.percents(rows["progress_pct"], lang=lang),
+            col("started"): i18n.days(rows["started_on"], lang),
+            col("due"): i18n.days(rows["due_on"], lang),
+            col("done"): i18n.days(rows["done_on"], lang),
             col("team"): rows["team_name"],
         }
     )
@@ -102,16 +104,22 @@ def timeline(projects: pd.DataFrame, today: date) -> None:
         st.caption(t("pilots.undated", count=len(projects) - len(dated)))
 
 
-# Building a Plotly figure costs more than the page's budget for a rerun; the figure depends only
-# on its data and the language, so it is built once per data and language.
-@st.cache_data(show_spinner=False, max_entries=64)
+# Building a Plotly figure costs a good part of the page's budget for a rerun; the figure depends
+# only on its data and the language, so it is built once per data and language. A resource,
+# not cache_data: cache_data would hand each rerun an unpickled copy, and unpickling a figure
+# checks all of it again, which costs nearly as much as building it. Every session shares the
+# one figure, so nothing may change it: st.plotly_chart only reads it.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def timeline_figure(dated: pd.DataFrame, today: date, lang: str):
     overdue = t("pilots.overdue", lang)
     bars = dated.assign(
         label=dated["title"] + " (" + dated["project_id"] + ")",
         status_label=dated["status"].map(lambda s: status_label(s, lang)),
         schedule=dated["overdue"].map({True: overdue, False: ""}),
-        note=[late_note(r) or i18n.percent(r.progress_pct, lang=lang) for r in dated.itertuples()],
+        note=[
+            late_note(r, lang) or i18n.percent(r.progress_pct, lang=lang)
+            for r in dated.itertuples()
+        ],
         started=dated["started_on"].map(lambda d: i18n.day(d, lang)),
         ends=dated["ends_on"].map(lambda d: i18n.day(d, lang)),
     )
@@ -154,7 +162,7 @@ def results(projects: pd.DataFrame) -> None:
     st.plotly_chart(figure, width="stretch", config={"displayModeBar": False})
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)  # shared, as timeline_figure
 def results_figure(measured: pd.DataFrame, lang: str):
     rows = measured.assign(
         label=measured["title"],
@@ -188,10 +196,11 @@ def teams_table(teams: pd.DataFrame) -> pd.DataFrame:
 
 
 def ideas_table(ideas: pd.DataFrame) -> pd.DataFrame:
+    lang = i18n.current_language()
     return pd.DataFrame(
         {
             col("idea"): ideas["title"],
-            col("idea_status"): ideas["status"].map(lambda s: t(f"pilots.idea_status.{s}")),
-            col("submitted"): ideas["submitted_on"].map(day),
+            col("idea_status"): _labels("pilots.idea_status", ideas["status"], lang),
+            col("submitted"): i18n.days(ideas["submitted_on"], lang),
         }
     )

@@ -23,17 +23,34 @@ DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
 
 
 def _blank(value) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""
+    if isinstance(value, str):
+        return value == ""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _written(values: pd.Series) -> set[str]:
+    """The column's distinct values that are not blank (None, NaN, NaT, pandas' NA or ""), as
+    text. Over the column's plain list: pandas' own operations cost more than the cells do in
+    tables of this size."""
+    return {str(v).strip() for v in values.tolist() if not _blank(v)}
 
 
 def figures_only(values: pd.Series) -> bool:
     """Whether a column holds figures (numbers, or numbers written as text) and nothing else."""
     if pd.api.types.is_numeric_dtype(values):
         return True
-    written = [str(v).strip() for v in values.drop_duplicates() if not _blank(v)]
+    written = _written(values)
     return bool(written) and all(
         FIGURE.fullmatch(v) and not DATE.fullmatch(v) for v in written
     ) and any(v[0].isdigit() or v[0] in "+-−" for v in written)  # fmt: skip
+
+
+def _empty(values: pd.Series) -> bool:
+    """Whether every value of the column is blank: numbers and dates by pandas at once, text
+    over its plain list."""
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        return bool(values.isna().all())
+    return all(map(_blank, values.tolist()))
 
 
 def prepared(table: pd.DataFrame | dict, *, keep: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -41,10 +58,8 @@ def prepared(table: pd.DataFrame | dict, *, keep: tuple[str, ...] = ()) -> pd.Da
     frame = pd.DataFrame(table)
     if frame.empty:
         return frame
-    empty = [
-        c for c in frame.columns if c not in keep and all(map(_blank, frame[c].drop_duplicates()))
-    ]
-    return frame.drop(columns=empty)
+    empty = [c for c in frame.columns if c not in keep and _empty(frame[c])]
+    return frame.drop(columns=empty) if empty else frame
 
 
 def alignment(frame: pd.DataFrame) -> dict:

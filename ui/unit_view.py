@@ -42,13 +42,16 @@ def _day(value) -> str:
 
 
 def decisions_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """metrics.ideas.idea_list of decided ideas: number, title, decision, decided on."""
+    """metrics.ideas.idea_list of decided ideas: number, title, decision, decided on, the
+    person responsible (where named) and how many support it."""
     return pd.DataFrame(
         {
             ideas.col("number"): frame["idea_id"],
             ideas.col("title"): frame["title"],
             ideas.col("status"): ideas.each(frame["status"], ideas.status_label),
             t("unitpage.col.decided_on"): frame["decided_on"].map(_day),
+            ideas.col("responsible"): frame["responsible"].fillna(""),
+            ideas.col("supporters"): frame["supporters"],
         }
     )
 

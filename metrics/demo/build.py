@@ -8,7 +8,16 @@ from pathlib import Path
 
 import numpy as np
 
-from metrics.demo import activities, ideas, organisation, pilots, practices, survey
+from metrics.demo import (
+    actions,
+    activities,
+    campaigns,
+    ideas,
+    organisation,
+    pilots,
+    practices,
+    survey,
+)
 from metrics.demo.dates import weekday_on_or_after, years_before
 from metrics.demo.model import SCALES, DemoFile, Scale, World, rng
 from metrics.imports import ImportResult, import_file
@@ -45,6 +54,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "team_id",
         "benefit_hours_per_year",
         "benefit_eur_per_year",
+        "campaign_id",
+        "responsible",
+    ),
+    "campaigns": (
+        "campaign_id",
+        "title",
+        "opens_on",
+        "closes_on",
+        "why",
+        "units",
+        "indicator",
+        "focus",
     ),
     "projects": (
         "project_id",
@@ -95,6 +116,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "scale_max",
         "reverse",
     ),
+    "actions": (
+        "action_id",
+        "unit_id",
+        "round_id",
+        "indicator",
+        "item_id",
+        "title",
+        "owner",
+        "created_on",
+        "due_on",
+        "status",
+        "published",
+    ),
 }
 
 
@@ -114,10 +148,12 @@ def write_demo_files(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     world = build_world(params, seed, as_of)
+    campaigns.attach_to_ideas(world, seed)
     files = [
         _write(out, "organisations", organisation.organisation_rows(params)),
         _write(out, "units", organisation.unit_rows(world)),
         _write(out, "teams", organisation.team_rows(world)),
+        _write(out, "campaigns", campaigns.campaign_rows(world)),  # the ideas name them
         _write(out, "ideas", world.idea_rows, as_text=False),
         _write(out, "projects", world.project_rows),
         _write(out, "milestones", world.milestone_rows),
@@ -129,6 +165,8 @@ def write_demo_files(
     files += survey.write_survey_responses(out, world, rng(seed, "survey"))
     peers = survey.peer_result_rows(world, rng(seed, "peers"))
     files.append(_write(out, "survey_results", peers))
+    # units' actions on their results, after the rounds and items they respond to
+    files.append(_write(out, "actions", actions.action_rows(world, seed)))
     return files
 
 
@@ -147,7 +185,9 @@ def build_demo(
     as_of = as_of or date.today()
     out = Path(out_dir) if out_dir is not None else Path("data/demo") / scale
     files = write_demo_files(out, scale=scale, seed=seed, as_of=as_of)
-    return [import_file(con, f.kind, f.path, round_id=f.round_id, today=as_of) for f in files]
+    loaded = [import_file(con, f.kind, f.path, round_id=f.round_id, today=as_of) for f in files]
+    campaigns.add_talk(con, seed=seed, as_of=as_of)  # staff's supports and comments: no file
+    return loaded
 
 
 def build_world(scale: Scale, seed: int, as_of: date) -> World:
