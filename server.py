@@ -1,7 +1,7 @@
 """Pöhinä in production: the pages (app.py) and the API (api.py) in one ASGI process, the one
 process that opens the database.
 
-    uvicorn server:app --host 127.0.0.1 --port 8501
+    uvicorn server:app --host 127.0.0.1 --port 8501 --ws-per-message-deflate false
 
 Run it from the project folder. With uvicorn there are no `--server.*` flags: Streamlit's
 options come from .streamlit/config.toml and STREAMLIT_* variables, e.g.

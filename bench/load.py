@@ -179,6 +179,7 @@ def start_server(db: Path, options: dict[str, str]) -> Server:
     command = [
         "taskset", "-c", str(SERVER_CPU),
         sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port),
+        "--ws-per-message-deflate", "false",
     ]  # fmt: skip
     log_path = OUT / "load-server.log"
     with log_path.open("wb") as log:

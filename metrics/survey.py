@@ -17,6 +17,8 @@ metrics.imports), so that moving a unit later changes none of its figures.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from datetime import date
 
 import numpy as np
@@ -374,7 +376,34 @@ def latest_change(con, *, unit: str | None = None, up_to: date | None = None) ->
     )
 
 
+# item_scores of the last few rounds asked, by database file, data version, threshold and
+# round: at city scale a round's take 0.5 s, and the focus areas (metrics.focus) ask for the same
+# round's figures a page has just read.
+_ITEMS_KEPT = 8
+_items_kept: OrderedDict = OrderedDict()
+_items_lock = threading.Lock()
+DATABASE_FILE_SQL = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+
+
 def item_scores(con, *, round_id: str) -> pd.DataFrame:
+    """Every home group's item-level figures and answer distribution in one round (a copy of
+    those kept for the database's file as it is now, see _items_kept)."""
+    (path,) = con.cursor().execute(DATABASE_FILE_SQL).fetchone()
+    if path is None:  # an in-memory database: nothing names it
+        return _item_scores(con, round_id=round_id)
+    key = (path, store.data_version(con), anonymity.threshold(), round_id)
+    with _items_lock:
+        kept = _items_kept.get(key)
+    if kept is None:
+        kept = _item_scores(con, round_id=round_id)
+        with _items_lock:
+            _items_kept[key] = kept
+            while len(_items_kept) > _ITEMS_KEPT:
+                _items_kept.popitem(last=False)
+    return kept.copy()
+
+
+def _item_scores(con, *, round_id: str) -> pd.DataFrame:
     """Every home group's item-level figures and answer distribution in one round.
 
     One row per group and item the group's respondents answered. Columns: round_id, group_id,

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from metrics import idea_actions, ideas
-from ui import access, chrome, filters, i18n, nav
+from ui import access, chrome, filters, i18n, nav, tables
 from ui import idea_talk_view as talk
 from ui import ideas_view as view
 from ui.data import cached, connection, require_data
@@ -41,7 +41,7 @@ queue = cached(
     order="oldest",
 )
 st.caption(view.list_caption(queue) + " " + t("triage.oldest_first"))
-st.dataframe(view.idea_table(queue), hide_index=True, width="stretch")
+tables.show(view.idea_table(queue))  # figures right-aligned, no column left empty
 
 titles = dict(zip(queue["idea_id"], queue["title"], strict=True))
 picked = st.selectbox(

@@ -103,7 +103,8 @@ def uvicorn_server(
     for name in ("POHINA_URL", "POHINA_TOKEN"):
         server_env.pop(name, None)
     command = [
-        sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port)
+        sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port),
+        "--ws-per-message-deflate", "false",
     ]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="pohina-uvicorn-") as tmp:
         log_path = Path(tmp) / "uvicorn.log"

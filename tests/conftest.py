@@ -51,7 +51,7 @@ from streamlit import config
 
 from metrics import store
 from metrics.imports import import_file
-from tests.fixtures import ROLES, TODAY, build_fixture_city
+from tests.fixtures import PSEUDONYM_KEY, ROLES, TODAY, build_fixture_city
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -147,6 +147,26 @@ def role_city_path(fixture_db_path, tmp_path_factory):
     import_file(store.connect(path), "roles", roles, today=TODAY)
     store.close(path)
     return path
+
+
+@pytest.fixture
+def own_city(role_city_path, tmp_path):
+    """This test's own copy of the fixture city with the role table (the tests write to it)."""
+    path = tmp_path / "pohina.duckdb"
+    shutil.copy(role_city_path, path)
+    yield path
+    store.close(path)
+
+
+@pytest.fixture
+def login_on(monkeypatch, streamlit_secrets):
+    """The app behind its OIDC login (tests/test_access_setup.AUTH), with a pseudonym key for
+    supports and comments."""
+    from tests.test_access_setup import AUTH
+
+    streamlit_secrets(AUTH)
+    monkeypatch.setenv("POHINA_AUTH", "oidc")
+    monkeypatch.setenv("POHINA_PSEUDONYM_KEY", PSEUDONYM_KEY)
 
 
 @pytest.fixture

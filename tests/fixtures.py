@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 
 TODAY = date(2026, 11, 27)
+# The key of the supporters' and commenters' pseudonyms in tests that sign in (POHINA_PSEUDONYM_KEY).
+PSEUDONYM_KEY = "a-test-key-that-is-long-enough"
 
 # The role table of the access tests: one person per role (a unit head of S1 and one of the
 # three-person U3; the change agent's role in Finnish and with a space before the unit).

@@ -5,7 +5,6 @@ give its ideas, participants and decisions."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -16,27 +15,10 @@ from metrics.validation import ImportRejected
 from tests.apptest import open_page
 from tests.fixtures import TODAY, write_csv
 from tests.test_access_pages import AGENT_U4, STAFF, STEERING, by_label
-from tests.test_access_setup import AUTH
-from tests.test_support import KEY, every_text
+from tests.test_support import every_text
 from ui.text import plain
 
 COLUMNS = ["campaign_id", "title", "opens_on", "closes_on", "why", "units", "indicator"]
-
-
-@pytest.fixture
-def own_city(role_city_path, tmp_path):
-    """This test's own copy of the fixture city with the role table (the tests write to it)."""
-    path = tmp_path / "pohina.duckdb"
-    shutil.copy(role_city_path, path)
-    yield path
-    store.close(path)
-
-
-@pytest.fixture
-def login_on(monkeypatch, streamlit_secrets):
-    streamlit_secrets(AUTH)
-    monkeypatch.setenv("POHINA_AUTH", "oidc")
-    monkeypatch.setenv("POHINA_PSEUDONYM_KEY", KEY)
 
 
 def load(db, tmp_path, rows, kind="campaigns", today=TODAY):

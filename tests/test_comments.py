@@ -4,33 +4,13 @@ the comment's place; the admin still reads the text. Anyone follows an idea by i
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
 from metrics import idea_actions, idea_talk, store
 from tests.apptest import open_page
 from tests.test_access_pages import ADMIN, AGENT_U4, STAFF, by_label
-from tests.test_access_setup import AUTH
-from tests.test_support import KEY, every_text
-
-
-@pytest.fixture
-def own_city(role_city_path, tmp_path):
-    """This test's own copy of the fixture city with the role table (the tests write to it)."""
-    path = tmp_path / "pohina.duckdb"
-    shutil.copy(role_city_path, path)
-    yield path
-    store.close(path)
-
-
-@pytest.fixture
-def login_on(monkeypatch, streamlit_secrets):
-    streamlit_secrets(AUTH)
-    monkeypatch.setenv("POHINA_AUTH", "oidc")
-    monkeypatch.setenv("POHINA_PSEUDONYM_KEY", KEY)
-
+from tests.test_support import every_text
 
 NAMED = "Kirjoita **lihavoitu** ja [linkki](http://evil.example)"
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 DOCS = ("design.md", "data-contract.md", "how-a-figure-travels.md")
 # The folders of Pöhinä's own code, where the docs' files and functions are looked for.
-CODE = ("app.py", "metrics", "ui", "pages")
+CODE = ("app.py", "server.py", "api.py", "metrics", "ui", "pages")
 
 
 def test_every_report_is_listed_in_the_readme():

@@ -4,34 +4,16 @@ no page shows an e-mail or a pseudonym of anyone who supports an idea."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 
 import pytest
 
 from metrics import cli, idea_actions, idea_list, idea_talk, ideas, store
 from tests.apptest import open_page
-from tests.fixtures import TODAY
+from tests.fixtures import PSEUDONYM_KEY, TODAY
 from tests.test_access_pages import AGENT_U4, HEAD_S1, STAFF, by_label
-from tests.test_access_setup import AUTH
 
-KEY = "a-test-key-that-is-long-enough"
-
-
-@pytest.fixture
-def own_city(role_city_path, tmp_path):
-    """This test's own copy of the fixture city with the role table (the tests write to it)."""
-    path = tmp_path / "pohina.duckdb"
-    shutil.copy(role_city_path, path)
-    yield path
-    store.close(path)
-
-
-@pytest.fixture
-def login_on(monkeypatch, streamlit_secrets):
-    streamlit_secrets(AUTH)
-    monkeypatch.setenv("POHINA_AUTH", "oidc")
-    monkeypatch.setenv("POHINA_PSEUDONYM_KEY", KEY)
+KEY = PSEUDONYM_KEY
 
 
 def supporters(db, idea_id: str) -> list[str]:
