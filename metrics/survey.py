@@ -175,6 +175,12 @@ def check_rounds(con, round_ids) -> None:
 
 
 def group_scores(con, *, round_ids) -> pd.DataFrame:
+    """Every home group's score per round and indicator, anonymity applied (see _group_scores;
+    kept, see _kept_for)."""
+    return _kept_for(con, _group_scores, tuple(round_ids))
+
+
+def _group_scores(con, *, round_ids) -> pd.DataFrame:
     """Every home group's score per round and indicator, anonymity applied.
 
     One row per round, indicator and group (every home unit with the units below it in the
@@ -376,34 +382,41 @@ def latest_change(con, *, unit: str | None = None, up_to: date | None = None) ->
     )
 
 
-# item_scores of the last few rounds asked, by database file, data version, threshold and
-# round: at city scale a round's take 0.5 s, and the focus areas (metrics.focus) ask for the same
-# round's figures a page has just read.
-_ITEMS_KEPT = 8
-_items_kept: OrderedDict = OrderedDict()
-_items_lock = threading.Lock()
+# The anonymised figures of the last few calls, by function, database file, data version,
+# threshold and rounds: at city scale one call takes 0.3–0.5 s, and one page asks for the same
+# rounds' figures several times over (its own tables, the focus areas, the plan coverage, the
+# programme effect beside the change).
+_KEPT = 16
+_kept: OrderedDict = OrderedDict()
+_kept_lock = threading.Lock()
 DATABASE_FILE_SQL = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
 
 
-def item_scores(con, *, round_id: str) -> pd.DataFrame:
-    """Every home group's item-level figures and answer distribution in one round (a copy of
-    those kept for the database's file as it is now, see _items_kept)."""
+def _kept_for(con, compute, rounds: tuple[str, ...]) -> pd.DataFrame:
+    """A copy of compute(con, round_ids=rounds) as kept for the database's file as it is now (an
+    in-memory database, which nothing names, is computed every time)."""
     (path,) = con.cursor().execute(DATABASE_FILE_SQL).fetchone()
-    if path is None:  # an in-memory database: nothing names it
-        return _item_scores(con, round_id=round_id)
-    key = (path, store.data_version(con), anonymity.threshold(), round_id)
-    with _items_lock:
-        kept = _items_kept.get(key)
+    if path is None:
+        return compute(con, round_ids=rounds)
+    key = (compute.__name__, path, store.data_version(con), anonymity.threshold(), rounds)
+    with _kept_lock:
+        kept = _kept.get(key)
     if kept is None:
-        kept = _item_scores(con, round_id=round_id)
-        with _items_lock:
-            _items_kept[key] = kept
-            while len(_items_kept) > _ITEMS_KEPT:
-                _items_kept.popitem(last=False)
+        kept = compute(con, round_ids=rounds)
+        with _kept_lock:
+            _kept[key] = kept
+            while len(_kept) > _KEPT:
+                _kept.popitem(last=False)
     return kept.copy()
 
 
-def _item_scores(con, *, round_id: str) -> pd.DataFrame:
+def item_scores(con, *, round_id: str) -> pd.DataFrame:
+    """Every home group's item-level figures and answer distribution in one round (see
+    _item_scores; kept, see _kept_for)."""
+    return _kept_for(con, _item_scores, (round_id,))
+
+
+def _item_scores(con, *, round_ids: tuple[str]) -> pd.DataFrame:
     """Every home group's item-level figures and answer distribution in one round.
 
     One row per group and item the group's respondents answered. Columns: round_id, group_id,
@@ -417,6 +430,7 @@ def _item_scores(con, *, round_id: str) -> pd.DataFrame:
     item's equations leak (metrics.anonymity); a group hidden for one item of an indicator is
     hidden for all its items, so an item cannot be worked out from the indicator's figure.
     """
+    (round_id,) = round_ids
     check_rounds(con, [round_id])
     items = store.read(con, ITEMS_SQL)
     sums = store.read(con, ITEM_SUMS_SQL, {"rounds": [round_id]})
