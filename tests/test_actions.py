@@ -8,7 +8,6 @@ complementary suppression: S2 = U3 + U4). Rounds R1 (closed 31.10.2025) and R2 (
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime
 
 import pytest
@@ -17,7 +16,6 @@ from metrics import actions, store
 from metrics.imports import ImportRejected
 from tests.apptest import open_page
 from tests.test_access_pages import AGENT_U4, HEAD_S1, REFUSED_UNIT, STAFF, by_label
-from tests.test_access_setup import AUTH
 
 S1_SCOPE = ("S1", "U1", "U2")
 NOW = datetime(2026, 11, 20, 9, 30)
@@ -135,32 +133,15 @@ def test_an_open_action_past_its_due_date_is_overdue(writable_city):
 # ------------------------------------------------------------------ the unit page, signed in
 
 
-@pytest.fixture
-def role_city(role_city_path, tmp_path):
-    path = tmp_path / "pohina.duckdb"
-    shutil.copy(role_city_path, path)
-    yield path
-    store.close(path)
-
-
-@pytest.fixture
-def login(monkeypatch, streamlit_secrets):
-    """The app with a login, as tests/test_access_pages.py signs people in (POHINA_AUTH=oidc
-    with a complete [auth] section)."""
-    streamlit_secrets(AUTH)
-    monkeypatch.setenv("POHINA_AUTH", "oidc")
-    monkeypatch.setenv("POHINA_PSEUDONYM_KEY", "a-test-key-that-is-long-enough")
-
-
 def open_actions(app):
     """The unit page's actions tab (the last one)."""
     return app.tabs[-1]
 
 
 def test_a_unit_head_adds_an_action_for_their_own_unit_on_the_unit_page(
-    role_city, monkeypatch, login
+    own_city, monkeypatch, login_on
 ):
-    app = open_page(role_city, monkeypatch, "unit", user=HEAD_S1, unit="U1")
+    app = open_page(own_city, monkeypatch, "unit", user=HEAD_S1, unit="U1")
     tab = open_actions(app)
     assert tab.label == "Toimenpiteet"
     by_label(app.text_input, "Mitä tehdään").input("Infotilaisuus joka kuukausi")
@@ -171,34 +152,34 @@ def test_a_unit_head_adds_an_action_for_their_own_unit_on_the_unit_page(
     # the number is data, written as plain text (Markdown's "-" escaped)
     year = date.today().year
     assert app.success[0].value == f"Toimenpide A\\-{year}\\-00001 tallennettiin."
-    stored = store.read(store.connect(role_city), "SELECT unit_id, title, round_id FROM actions")
+    stored = store.read(store.connect(own_city), "SELECT unit_id, title, round_id FROM actions")
     assert stored.values.tolist() == [["U1", "Infotilaisuus joka kuukausi", "R2"]]
-    log = store.read(store.connect(role_city), "SELECT changed_by FROM action_events")
+    log = store.read(store.connect(own_city), "SELECT changed_by FROM action_events")
     assert log.changed_by.tolist() == [HEAD_S1.lower()]
 
 
 def test_a_unit_head_is_refused_another_units_page_and_cannot_add_its_actions(
-    role_city, monkeypatch, login
+    own_city, monkeypatch, login_on
 ):
-    app = open_page(role_city, monkeypatch, "unit", user=HEAD_S1, unit="U4")
+    app = open_page(own_city, monkeypatch, "unit", user=HEAD_S1, unit="U4")
     assert app.error[0].value.startswith(REFUSED_UNIT)
     assert not app.tabs and not [b for b in app.button if b.label == "Tallenna toimenpide"]
-    assert count(store.connect(role_city)) == 0  # nothing written
+    assert count(store.connect(own_city)) == 0  # nothing written
 
 
-def test_a_change_agent_plans_actions_on_their_units_page(role_city, monkeypatch, login):
-    app = open_page(role_city, monkeypatch, "unit", user=AGENT_U4, unit="U4")
+def test_a_change_agent_plans_actions_on_their_units_page(own_city, monkeypatch, login_on):
+    app = open_page(own_city, monkeypatch, "unit", user=AGENT_U4, unit="U4")
     assert open_actions(app).label == "Toimenpiteet"
     assert [b for b in app.button if b.label == "Tallenna toimenpide"]
 
 
-def test_staff_cannot_open_the_unit_page(role_city, monkeypatch, login):
-    app = open_page(role_city, monkeypatch, "unit", user=STAFF, unit="U1")
+def test_staff_cannot_open_the_unit_page(own_city, monkeypatch, login_on):
+    app = open_page(own_city, monkeypatch, "unit", user=STAFF, unit="U1")
     assert not app.tabs  # the idea form opens instead: no unit page, no actions tab
     assert not [b for b in app.button if b.label == "Tallenna toimenpide"]
 
 
-# ------------------------------------------------------------------ the demo (no login)
+# ------------------------------------------------------------------ the demo (no login_on)
 
 
 def test_in_the_demo_an_action_is_saved_under_the_typed_name(writable_city, monkeypatch):
